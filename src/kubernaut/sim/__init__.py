@@ -1,0 +1,1 @@
+"""An in-process Kubernetes API server with workload controllers, for tests, demos and evals."""
