@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 ANONYMOUS = "system:anonymous"
+_BINARY_BODIES = ("application/vnd.kubernetes.protobuf", "application/cbor")
 _HEALTH_PATHS = frozenset({"/healthz", "/livez", "/readyz"})
 
 
@@ -126,6 +127,14 @@ class ApiServer:
             name=resource_path.name or "",
             dry_run="dryRun" in request.query,
         )
+        if request.body and request.content_type in _BINARY_BODIES:
+            raise ApiError(
+                415,
+                f"the simulator accepts JSON request bodies only, not {request.content_type}: "
+                "kubectl create/run/expose/drain send protobuf, so use 'kubectl apply -f' "
+                "or a JSON client instead",
+                reason="UnsupportedMediaType",
+            )
         self._check_scope(resource, resource_path)
         self._authorize(user, verb, resource, resource_path)
         if resource_path.subresource:
@@ -143,8 +152,8 @@ class ApiServer:
         is_dry_run(request)
         handler = {
             "get": self.handlers.get,
-            "list": self.handlers.list,
-            "watch": self.handlers.list,
+            "list": self.handlers.list_or_watch,
+            "watch": self.handlers.list_or_watch,
             "create": self.handlers.create,
             "update": self.handlers.update,
             "patch": self.handlers.patch,

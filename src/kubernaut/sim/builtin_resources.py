@@ -133,6 +133,7 @@ BUILTIN_RESOURCES: tuple[ResourceType, ...] = (
     _t("batch", "v1", "Job", "jobs", categories=("all",), subresources=_STATUS),
     _t("batch", "v1", "CronJob", "cronjobs", "cj", categories=("all",), subresources=_STATUS),
     _t("coordination.k8s.io", "v1", "Lease", "leases"),
+    _t("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices"),
     _t(
         "authorization.k8s.io",
         "v1",

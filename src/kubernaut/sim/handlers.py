@@ -14,6 +14,7 @@ from kubernaut.sim.objects import Obj
 from kubernaut.sim.resources import ResourceType, printer_columns
 from kubernaut.sim.routing import ResourcePath
 from kubernaut.sim.selectors import FieldSelector, LabelSelector
+from kubernaut.sim.store import Store
 from kubernaut.sim.tables import render_table
 from kubernaut.sim.watching import stream_watch
 
@@ -46,7 +47,7 @@ class ResourceHandlers:
         self.cluster = cluster
 
     @property
-    def store(self) -> Any:
+    def store(self) -> Store:
         return self.cluster.store
 
     def get(self, request: Request, resource: ResourceType, path: ResourcePath) -> Response:
@@ -54,13 +55,13 @@ class ResourceHandlers:
         obj = self.store.get(resource, path.namespace or "", path.name)
         return self.render(request, resource, [obj], single=True)
 
-    def list(
+    def list_or_watch(
         self, request: Request, resource: ResourceType, path: ResourcePath
     ) -> Response | StreamResponse:
         labels, fields = selectors(request)
         if path.legacy_watch or request.flag("watch"):
             return stream_watch(self.cluster, request, resource, path.namespace, labels, fields)
-        items = self.store.list(resource, path.namespace, labels=labels, fields=fields)
+        items = self.store.select(resource, path.namespace, labels=labels, fields=fields)
         resource_version = str(self.store.resource_version)
         items, continue_token, remaining = _paginate(
             items, request.param("limit"), request.param("continue"), resource_version
@@ -157,7 +158,7 @@ class ResourceHandlers:
         options = _delete_options(request)
         dry_run = is_dry_run(request)
         deleted = []
-        for obj in self.store.list(resource, path.namespace, labels=labels, fields=fields):
+        for obj in self.store.select(resource, path.namespace, labels=labels, fields=fields):
             removed, _ = self.store.delete(
                 resource,
                 obj["metadata"].get("namespace", ""),

@@ -38,11 +38,8 @@ class LogStore:
         log = self._logs.get(key)
         if log is None:
             return None
-        return (
-            list(log.previous if previous else log.current)
-            if (not previous or log.previous is not None)
-            else None
-        )
+        lines = log.previous if previous else log.current
+        return None if lines is None else list(lines)
 
     def forget_pod(self, namespace: str, pod: str) -> None:
         for key in [k for k in self._logs if k[0] == namespace and k[1] == pod]:

@@ -38,17 +38,17 @@ def set_condition(
             entry["lastTransitionTime"] = transition or now
             if "lastProbeTime" in existing:
                 entry["lastProbeTime"] = existing["lastProbeTime"]
-            if reason:
+            if reason is not None:
                 entry["reason"] = reason
-            if message:
+            if message is not None:
                 entry["message"] = message
             existing.clear()
             existing.update(entry)
             return
     entry["lastTransitionTime"] = now
-    if reason:
+    if reason is not None:
         entry["reason"] = reason
-    if message:
+    if message is not None:
         entry["message"] = message
     conditions.append(entry)
 

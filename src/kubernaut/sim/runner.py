@@ -41,7 +41,10 @@ def serve(
             return 2
     try:
         simulator = Simulator(
-            port=port, speed=speed, seed=seed, manifests=manifests,
+            port=port,
+            speed=speed,
+            seed=seed,
+            manifests=manifests,
             kubeconfig_path=kubeconfig_out.resolve() if kubeconfig_out else None,
         ).start()
     except (RuntimeError, OSError) as error:
@@ -87,7 +90,9 @@ def demo(speed: float) -> int:
             print(f"{namespace:<12} {name:<28} {f'{ready_count}/{wanted}':<7} {', '.join(pods)}")
         requests = len(simulator.request_log)
     elapsed = time.monotonic() - started
-    print(f"\nAll workloads ready in {elapsed:.1f}s (simulated x{speed:g}); {requests} API requests.")
+    print(
+        f"\nAll workloads ready in {elapsed:.1f}s (simulated x{speed:g}); {requests} API requests."
+    )
     print("Run it yourself: kubernaut sim serve, then kubectl get pods -A")
     return 0
 
@@ -105,8 +110,9 @@ def _workload_rows(cluster: Any) -> list[tuple[str, str, int, int, list[str]]]:
                     for p in cluster.store.scan(pods, namespace)
                     if _owned_by(cluster, p, obj)
                 )
-                rows.append((namespace, f"{kind.lower()}/{obj['metadata']['name']}", ready,
-                             wanted, owned))
+                rows.append(
+                    (namespace, f"{kind.lower()}/{obj['metadata']['name']}", ready, wanted, owned)
+                )
     return rows
 
 

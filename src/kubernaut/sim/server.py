@@ -150,7 +150,7 @@ class Simulator:
         self._server = uvicorn.Server(config)
         cluster.start()
         serving = asyncio.ensure_future(self._server.serve())
-        while not self._server.started and not serving.done():
+        while not self._server.started and not serving.done():  # noqa: ASYNC110 (uvicorn has no started event)
             await asyncio.sleep(0.01)
         self._ready.set()
         try:

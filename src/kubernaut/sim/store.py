@@ -117,7 +117,7 @@ class Store:
             return (obj for (ns, _), obj in list(bucket.items()) if ns == namespace)
         return iter(list(bucket.values()))
 
-    def list(
+    def select(
         self,
         resource: ResourceType,
         namespace: str | None = None,
@@ -180,7 +180,7 @@ class Store:
         if self.peek(resource, namespace, name) is not None:
             raise already_exists(resource.plural, name, resource.group)
         if resource.status_reset_on_create and resource.has_status and not keep_status:
-            obj.pop("status", None)
+            obj["status"] = {}
         for key in ("deletionTimestamp", "deletionGracePeriodSeconds", "resourceVersion"):
             metadata.pop(key, None)
         metadata["uid"] = self.ids.uid()
@@ -294,6 +294,8 @@ class Store:
             marked["metadata"].pop("finalizers")
         marked["metadata"]["deletionTimestamp"] = format_time(self.clock.now())
         marked["metadata"]["deletionGracePeriodSeconds"] = graceful
+        for defaulter in self.defaulters:
+            defaulter(resource, marked, current)
         if dry_run:
             return marked, False
         return deep_copy(self._commit(resource, "MODIFIED", marked, current)), False
@@ -328,7 +330,7 @@ class Store:
         """Open a watch. ``since=None`` starts with ADDED for every current object."""
         watch = Watch(resource, namespace, labels, fields)
         if since is None:
-            for obj in self.list(resource, namespace, labels=labels, fields=fields):
+            for obj in self.select(resource, namespace, labels=labels, fields=fields):
                 watch.queue.put_nowait(("ADDED", obj))
         else:
             if (

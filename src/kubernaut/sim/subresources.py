@@ -178,7 +178,7 @@ def _log_container(pod: Obj, requested: str | None) -> str:
     if default in names:
         return str(default)
     if len(names) == 1:
-        return names[0]
+        return str(names[0])
     raise ApiError(
         400,
         f"a container name must be specified for pod {name}, choose one of: [{' '.join(names)}]",

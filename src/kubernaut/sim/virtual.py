@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from kubernaut.sim.asgi import Request, Response, json_response
@@ -57,6 +58,7 @@ def metrics(
 ) -> Response:
     labels_text = request.param("labelSelector")
     labels = LabelSelector.parse(labels_text) if labels_text else None
+    build: Callable[[Cluster, Obj], dict[str, Any] | None]
     if resource.kind == "PodMetrics":
         source = cluster.resource("v1", "Pod")
         build = _pod_metrics

@@ -63,9 +63,9 @@ class _WatchStream:
         self.first_table = True
 
     async def events(
-        self, timeout: float | None, bookmarks: bool, send_initial: bool
+        self, timeout_seconds: float | None, bookmarks: bool, send_initial: bool
     ) -> AsyncIterator[bytes]:
-        deadline = None if timeout is None else time.monotonic() + timeout
+        deadline = None if timeout_seconds is None else time.monotonic() + timeout_seconds
         disconnected = asyncio.ensure_future(self.request.disconnected())
         try:
             if send_initial:
@@ -133,10 +133,10 @@ async def _single_error(error: ApiError) -> AsyncIterator[bytes]:
 
 
 def _since(resource_version: str | None) -> int | None:
-    if resource_version in (None, "", "0"):
+    if resource_version is None or resource_version in ("", "0"):
         return None
     try:
-        return int(resource_version)  # type: ignore[arg-type]
+        return int(resource_version)
     except ValueError:
         raise ApiError(400, f"invalid resource version: {resource_version!r}") from None
 

@@ -1,1 +1,1 @@
-"""The simulator's built-in controllers: what kube-controller-manager, the scheduler and kubelet do."""
+"""The simulator's built-in controllers: kube-controller-manager, scheduler and kubelet."""

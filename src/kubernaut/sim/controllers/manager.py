@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import itertools
 import logging
@@ -147,7 +148,5 @@ class ControllerManager:
         timeout = None
         if self._timers:
             timeout = self._clock.real_seconds(self._timers[0][0] - self._clock.elapsed())
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout)
-        except TimeoutError:
-            pass

@@ -82,9 +82,9 @@ class DisruptionController(BaseController):
                 observedGeneration=generation,
             )
             if allowed > 0:
-                set_condition(b, "DisruptionAllowed", "True", now, "SufficientPods")
+                set_condition(b, "DisruptionAllowed", "True", now, "SufficientPods", "")
             else:
-                set_condition(b, "DisruptionAllowed", "False", now, "InsufficientPods")
+                set_condition(b, "DisruptionAllowed", "False", now, "InsufficientPods", "")
 
         self.store.mutate(self.budgets, *key, report)
         return None

@@ -1,14 +1,17 @@
-"""The endpoints controller: a Service's Endpoints list its selected pods, ready or not."""
+"""The endpoints controller: a Service's Endpoints and EndpointSlice list its selected pods,
+ready or not (kubectl before 1.33 reads Endpoints, later versions EndpointSlices)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from kubernaut.sim.controllers.base import BaseController
 from kubernaut.sim.controllers.manager import Key, Mapper, same_object
-from kubernaut.sim.objects import Obj, is_deleting
+from kubernaut.sim.objects import Obj, is_deleting, owner_reference
 from kubernaut.sim.podutil import is_pod_ready
+from kubernaut.sim.resources import ResourceType
 from kubernaut.sim.store import StoreEvent
 
 if TYPE_CHECKING:
@@ -23,6 +26,7 @@ class EndpointsController(BaseController):
         self.services = self.kind("v1", "Service")
         self.endpoints = self.kind("v1", "Endpoints")
         self.pods = self.kind("v1", "Pod")
+        self.slices = self.kind("discovery.k8s.io/v1", "EndpointSlice")
 
     def watches(self) -> Iterable[tuple[str, Mapper]]:
         return [("services", same_object), ("pods", self._services_in_namespace)]
@@ -78,14 +82,58 @@ class EndpointsController(BaseController):
             },
             "subsets": [subset] if subset else [],
         }
-        existing = self.store.peek(self.endpoints, *key)
-        if existing is None:
-            self.store.create(self.endpoints, desired)
-        elif existing.get("subsets", []) != desired["subsets"]:
-            self.store.mutate(
-                self.endpoints, *key, lambda e: e.__setitem__("subsets", desired["subsets"])
-            )
+        self._write(self.endpoints, desired, "subsets")
+        self._write(self.slices, _slice(service, ready, not_ready, ports), "endpoints")
         return None
+
+    def _write(self, resource: ResourceType, desired: Obj, field: str) -> None:
+        metadata = desired["metadata"]
+        existing = self.store.peek(resource, metadata["namespace"], metadata["name"])
+        if existing is None:
+            self.store.create(resource, desired)
+        elif existing.get(field) != desired[field] or existing.get("ports") != desired.get("ports"):
+
+            def update(obj: Obj) -> None:
+                obj[field] = desired[field]
+                if "ports" in desired:
+                    obj["ports"] = desired["ports"]
+
+            self.store.mutate(resource, metadata["namespace"], metadata["name"], update)
+
+
+def _slice(service: Obj, ready: list[Obj], not_ready: list[Obj], ports: list[Obj]) -> Obj:
+    """The service's single EndpointSlice, named like the real controller's (``<svc>-<hash>``)."""
+    name = service["metadata"]["name"]
+    suffix = hashlib.sha256(service["metadata"]["uid"].encode()).hexdigest()[:5]
+    endpoints = [
+        {
+            "addresses": [address["ip"]],
+            "conditions": {
+                "ready": address in ready,
+                "serving": address in ready,
+                "terminating": False,
+            },
+            "nodeName": address["nodeName"],
+            "targetRef": address["targetRef"],
+        }
+        for address in ready + not_ready
+    ]
+    return {
+        "apiVersion": "discovery.k8s.io/v1",
+        "kind": "EndpointSlice",
+        "metadata": {
+            "name": f"{name}-{suffix}",
+            "namespace": service["metadata"]["namespace"],
+            "labels": {
+                "kubernetes.io/service-name": name,
+                "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io",
+            },
+            "ownerReferences": [owner_reference(service)],
+        },
+        "addressType": "IPv4",
+        "endpoints": endpoints,
+        "ports": [{"name": "", **port} for port in ports],
+    }
 
 
 def _resolve_ports(service: Obj, pod: Obj) -> list[Obj]:

@@ -3,6 +3,7 @@ foreground and orphan propagation)."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -73,15 +74,13 @@ class GarbageCollector(BaseController):
         return None
 
     def _delete(self, resource: ResourceType, obj: Obj, propagation: str | None) -> None:
-        try:
+        with contextlib.suppress(ApiError):  # already gone
             self.store.delete(
                 resource,
                 obj["metadata"].get("namespace", ""),
                 obj["metadata"]["name"],
                 propagation=propagation,
             )
-        except ApiError:
-            pass  # already gone
 
     def _remove_finalizer(self, resource: ResourceType, obj: Obj, finalizer: str) -> None:
         def remove(o: Obj) -> None:

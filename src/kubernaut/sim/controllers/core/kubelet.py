@@ -189,7 +189,8 @@ class Kubelet(BaseController):
         state.started_at = self.clock.elapsed()
         state.started_stamp = self.clock.timestamp()
         key = (pod["metadata"]["namespace"], pod["metadata"]["name"], container["name"])
-        port = next(iter(container.get("ports") or []), {}).get("containerPort")
+        ports: list[Obj] = container.get("ports") or []
+        port = ports[0].get("containerPort") if ports else None
         lines = [f"INFO starting {image}"]
         if port:
             lines.append(f"INFO listening on :{port}")

@@ -3,6 +3,7 @@ emptying a terminating namespace before it goes."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -64,10 +65,8 @@ class NamespaceController(BaseController):
                 remaining += 1
                 if is_deleting(obj):
                     continue
-                try:
+                with contextlib.suppress(ApiError):
                     self.store.delete(resource, name, obj["metadata"]["name"], grace_period=0)
-                except ApiError:
-                    pass
         if remaining:
             return RECHECK_SECONDS
         self.store.mutate(

@@ -88,7 +88,6 @@ class Scheduler(BaseController):
         def bind(p: Obj) -> None:
             p["spec"]["nodeName"] = node_name
             set_condition(p, "PodScheduled", "True", now)
-            p["status"]["conditions"][-1].pop("reason", None)
 
         bound = self.store.mutate(self.pods, *key, bind)
         if bound is not None:

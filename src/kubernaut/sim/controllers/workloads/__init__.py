@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kubernaut.sim.controllers.workloads.deployment import DeploymentController
+from kubernaut.sim.controllers.workloads.replicaset import ReplicaSetController
+
 if TYPE_CHECKING:
     from kubernaut.sim.cluster import Cluster
     from kubernaut.sim.controllers.manager import Controller
 
 
 def workload_controllers(cluster: Cluster) -> list[Controller]:
-    return []
+    return [
+        DeploymentController(cluster),
+        ReplicaSetController(cluster),
+    ]
