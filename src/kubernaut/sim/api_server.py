@@ -125,7 +125,7 @@ class ApiServer:
             subresource=resource_path.subresource or "",
             namespace=resource_path.namespace or "",
             name=resource_path.name or "",
-            dry_run="dryRun" in request.query,
+            dry_run=is_dry_run(request),
         )
         if request.body and request.content_type in _BINARY_BODIES:
             raise ApiError(
@@ -149,7 +149,6 @@ class ApiServer:
             if resource.kind == "SelfSubjectAccessReview":
                 return access_review(self.cluster, request, user)
             return metrics(self.cluster, request, resource, resource_path)
-        is_dry_run(request)
         handler = {
             "get": self.handlers.get,
             "list": self.handlers.list_or_watch,

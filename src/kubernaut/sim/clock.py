@@ -4,33 +4,36 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 
 class SimClock:
-    """A clock that runs ``speed`` times faster than real time.
+    """A clock that runs ``speed`` times faster than real time, or only when told to.
 
-    Simulated time starts at ``start`` (default: now) and advances with the real
-    monotonic clock multiplied by ``speed``. ``advance()`` jumps it forward, which
-    wakes anything waiting on it (controllers with timed requeues). Readable from
-    any thread.
+    Simulated time starts at ``start`` (default: now). With ``speed > 0`` it advances
+    with the real monotonic clock multiplied by ``speed``; with ``speed == 0`` it is
+    manual: it moves only through :meth:`set_elapsed`, which is how the controller
+    manager steps a deterministic run from one timer to the next. Readable from any
+    thread.
     """
 
     def __init__(self, *, speed: float = 1.0, start: datetime | None = None) -> None:
-        if speed <= 0:
-            raise ValueError("speed must be positive")
+        if speed < 0:
+            raise ValueError("speed must not be negative (0 means manual time)")
         self.speed = speed
         self._start = (start or datetime.now(UTC)).replace(microsecond=0)
         self._real_origin = time.monotonic()
         self._offset = 0.0
         self._lock = threading.Lock()
-        self._listeners: list[Callable[[], None]] = []
+
+    @property
+    def manual(self) -> bool:
+        return self.speed == 0
 
     def elapsed(self) -> float:
         """Simulated seconds since the clock started."""
         with self._lock:
-            return (time.monotonic() - self._real_origin) * self.speed + self._offset
+            return self._running() + self._offset
 
     def now(self) -> datetime:
         return self._start + timedelta(seconds=self.elapsed())
@@ -39,23 +42,19 @@ class SimClock:
         """The current simulated time in Kubernetes' RFC 3339 form (second precision)."""
         return format_time(self.now())
 
-    def advance(self, seconds: float) -> None:
-        """Jump simulated time forward and wake waiters."""
-        if seconds < 0:
-            raise ValueError("time only moves forward")
+    def set_elapsed(self, seconds: float) -> None:
+        """Move simulated time forward to ``seconds`` since the start (never backward)."""
         with self._lock:
-            self._offset += seconds
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener()
+            self._offset = max(self._offset, seconds - self._running())
 
-    def real_seconds(self, sim_seconds: float) -> float:
-        """How long a real sleep lasts ``sim_seconds`` of simulated time."""
+    def real_seconds(self, sim_seconds: float) -> float | None:
+        """How long a real wait lasts ``sim_seconds`` of simulated time (None: forever)."""
+        if self.manual:
+            return None
         return max(sim_seconds, 0.0) / self.speed
 
-    def on_advance(self, listener: Callable[[], None]) -> None:
-        with self._lock:
-            self._listeners.append(listener)
+    def _running(self) -> float:
+        return 0.0 if self.manual else (time.monotonic() - self._real_origin) * self.speed
 
 
 def format_time(moment: datetime) -> str:

@@ -111,6 +111,10 @@ class Cluster:
                 result[container["name"]] = healthy_usage(container, jitter)
         return result
 
+    def advance(self, seconds: float) -> None:
+        """Run the cluster ``seconds`` of simulated time ahead, timer by timer."""
+        self.controllers.run_until(self.clock.elapsed() + seconds)
+
     def require(self, api_version: str, kind: str, namespace: str, name: str) -> Obj:
         return self.store.get(self.resource(api_version, kind), namespace, name)
 

@@ -35,7 +35,10 @@ def selectors(request: Request) -> tuple[LabelSelector | None, FieldSelector | N
 
 
 def is_dry_run(request: Request) -> bool:
-    values = request.query.get("dryRun", [])
+    """``dryRun=All`` as a query parameter, or in a DELETE's ``DeleteOptions`` body."""
+    values = list(request.query.get("dryRun", []))
+    if request.method == "DELETE" and request.body:
+        values.extend(request.json().get("dryRun") or [])
     for value in values:
         if value != "All":
             raise ApiError(400, f'unsupported dry run value "{value}": only "All" is supported')

@@ -198,8 +198,12 @@ class Simulator:
         return self.call(lambda cluster: cluster.apply(items))
 
     def advance(self, seconds: float) -> None:
-        """Jump simulated time forward."""
-        self.cluster.clock.advance(seconds)
+        """Run simulated time ``seconds`` ahead now, every timer at its due time.
+
+        With ``speed=0`` (manual time) this is the only way time moves, which makes a
+        run fully deterministic for a given seed and sequence of API calls.
+        """
+        self.call(lambda cluster: cluster.advance(seconds))
 
     def _submit(self, coroutine: Coroutine[Any, Any, T]) -> Future[T]:
         if self._loop is None:

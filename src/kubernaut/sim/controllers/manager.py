@@ -21,6 +21,7 @@ Mapper = Callable[[StoreEvent], Iterable[Key]]
 logger = logging.getLogger(__name__)
 
 _YIELD_EVERY = 20
+_DRAIN_LIMIT = 200_000
 
 WILDCARD = "*"
 """Resource key that routes events of every type (the garbage collector's)."""
@@ -67,10 +68,8 @@ class ControllerManager:
         self._timers: list[tuple[float, int, int, Key]] = []
         self._sequence = itertools.count()
         self._wake = asyncio.Event()
-        self._loop: asyncio.AbstractEventLoop | None = None
         self.reconciles = 0
         store.add_listener(self._on_event)
-        clock.on_advance(self._on_clock_advance)
 
     def register(self, controller: Controller) -> None:
         self._controllers.append(controller)
@@ -93,11 +92,6 @@ class ControllerManager:
                 for key in mapper(event):
                     self.enqueue(controller, key)
 
-    def _on_clock_advance(self) -> None:
-        loop = self._loop
-        if loop is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(self._wake.set)
-
     def resync(self) -> None:
         """Queue every existing object for the controllers that own its type."""
         for resource_key, routes in self._routes.items():
@@ -114,18 +108,45 @@ class ControllerManager:
                         self.enqueue(controller, key)
 
     async def run(self) -> None:
-        self._loop = asyncio.get_running_loop()
+        """Process work forever: all immediate work first, then the earliest timers.
+
+        Timers are released one due time at a time, and only when no immediate work is
+        left, so the order of reconciles (and of the events they post) depends on the
+        simulated timeline, not on how fast the machine is.
+        """
         while True:
-            self._release_due_timers()
-            if not self._ready:
+            if self._ready:
+                for _ in range(_YIELD_EVERY):
+                    if not self._reconcile_next():
+                        break
+                await asyncio.sleep(0)
+            elif not self._release_earliest(self._clock.elapsed()):
                 await self._sleep_until_work()
-                continue
-            for count, (index, key) in enumerate(list(self._ready)):
-                del self._ready[(index, key)]
-                self._reconcile(self._controllers[index], key)
-                if count % _YIELD_EVERY == _YIELD_EVERY - 1:
-                    await asyncio.sleep(0)
-            await asyncio.sleep(0)
+
+    def run_until(self, target: float) -> None:
+        """Step simulated time to ``target``, running every timer at its own due time."""
+        while True:
+            self._drain()
+            if not self._timers or self._timers[0][0] > target:
+                break
+            self._clock.set_elapsed(self._timers[0][0])
+            self._release_earliest(self._clock.elapsed())
+        self._clock.set_elapsed(target)
+        self._drain()
+
+    def _drain(self) -> None:
+        for _ in range(_DRAIN_LIMIT):
+            if not self._reconcile_next():
+                return
+        logger.error("controllers still busy after %d reconciles; stopping this step", _DRAIN_LIMIT)
+
+    def _reconcile_next(self) -> bool:
+        if not self._ready:
+            return False
+        index, key = next(iter(self._ready))
+        del self._ready[(index, key)]
+        self._reconcile(self._controllers[index], key)
+        return True
 
     def _reconcile(self, controller: Controller, key: Key) -> None:
         self.reconciles += 1
@@ -137,11 +158,15 @@ class ControllerManager:
         if after is not None:
             self.enqueue(controller, key, after)
 
-    def _release_due_timers(self) -> None:
-        now = self._clock.elapsed()
-        while self._timers and self._timers[0][0] <= now:
+    def _release_earliest(self, now: float) -> bool:
+        """Move the timers sharing the earliest due time (if due by ``now``) to the queue."""
+        if not self._timers or self._timers[0][0] > now:
+            return False
+        due = self._timers[0][0]
+        while self._timers and self._timers[0][0] == due:
             _, _, index, key = heapq.heappop(self._timers)
             self._ready[(index, key)] = None
+        return True
 
     async def _sleep_until_work(self) -> None:
         self._wake.clear()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kubernaut.sim.controllers.workloads.daemonset import DaemonSetController
 from kubernaut.sim.controllers.workloads.deployment import DeploymentController
 from kubernaut.sim.controllers.workloads.replicaset import ReplicaSetController
+from kubernaut.sim.controllers.workloads.statefulset import StatefulSetController
 
 if TYPE_CHECKING:
     from kubernaut.sim.cluster import Cluster
@@ -16,4 +18,6 @@ def workload_controllers(cluster: Cluster) -> list[Controller]:
     return [
         DeploymentController(cluster),
         ReplicaSetController(cluster),
+        StatefulSetController(cluster),
+        DaemonSetController(cluster),
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import cast
 
 from kubernaut.sim.clock import parse_time
 from kubernaut.sim.objects import Obj, deep_copy, is_deleting, owner_reference
@@ -82,12 +81,9 @@ def controlled_by(obj: Obj, owner_uid: str) -> bool:
 def owned(store: Store, resource: ResourceType, owner: Obj) -> list[Obj]:
     """Stored objects of ``resource`` whose controller is ``owner`` (read-only!)."""
     uid = owner["metadata"]["uid"]
-    # Store.dependents is annotated in a class that also defines ``list``, which mypy
-    # then mistakes for the builtin's name; spell the type out here.
-    dependents = cast("list[tuple[ResourceType, Obj]]", store.dependents(uid))
     return [
         obj
-        for found_resource, obj in dependents
+        for found_resource, obj in store.dependents(uid)
         if found_resource.key == resource.key and controlled_by(obj, uid)
     ]
 

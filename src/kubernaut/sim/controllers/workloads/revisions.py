@@ -13,7 +13,14 @@ from kubernaut.sim.controllers.base import BaseController
 from kubernaut.sim.controllers.workloads.hashing import short_hash
 from kubernaut.sim.controllers.workloads.pods import owned
 from kubernaut.sim.errors import ApiError
-from kubernaut.sim.objects import Obj, annotations_of, deep_copy, name_of, namespace_of, owner_reference
+from kubernaut.sim.objects import (
+    Obj,
+    annotations_of,
+    deep_copy,
+    name_of,
+    namespace_of,
+    owner_reference,
+)
 
 CONTROLLER_REVISION_HASH = "controller-revision-hash"
 """Pod label naming the revision a pod was made from."""
