@@ -55,6 +55,8 @@ def sim_serve(
     """Run a simulated Kubernetes API server until Ctrl-C."""
     from kubernaut.sim.runner import serve
 
+    if speed <= 0:
+        raise typer.BadParameter("must be positive", param_hint="--speed")
     raise typer.Exit(serve(port, scenario, kubeconfig_out, speed, seed, sample))
 
 

@@ -24,6 +24,7 @@ from kubernaut.sim.openapi import openapi_v2, openapi_v3_group, openapi_v3_index
 from kubernaut.sim.requestlog import RequestRecord
 from kubernaut.sim.resources import ResourceType
 from kubernaut.sim.routing import ResourcePath, parse_resource_path
+from kubernaut.sim.physics.prometheus import proxy_metrics
 from kubernaut.sim.subresources import bind, evict, pod_log, scale
 from kubernaut.sim.virtual import access_review, metrics
 
@@ -182,6 +183,8 @@ class ApiServer:
             return evict(self.cluster, request, resource, path)
         elif subresource == "binding" and verb == "create":
             return bind(self.cluster, request, resource, path)
+        elif subresource == "proxy" and verb == "get":
+            return proxy_metrics(self.cluster, resource, path)
         raise ApiError(
             405,
             f"the server does not allow this method on {resource.plural}/{subresource}",

@@ -57,7 +57,7 @@ BUILTIN_RESOURCES: tuple[ResourceType, ...] = (
         "pods",
         "po",
         categories=("all",),
-        subresources=frozenset({"status", "log", "eviction", "binding"}),
+        subresources=frozenset({"status", "log", "eviction", "binding", "proxy"}),
     ),
     _t("", "v1", "Event", "events", "ev"),
     _t(
@@ -67,7 +67,7 @@ BUILTIN_RESOURCES: tuple[ResourceType, ...] = (
         "nodes",
         "no",
         namespaced=False,
-        subresources=_STATUS,
+        subresources=frozenset({"status", "proxy"}),
         status_reset_on_create=False,
     ),
     _t("", "v1", "Service", "services", "svc", categories=("all",), subresources=_STATUS),

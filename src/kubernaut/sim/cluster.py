@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import zlib
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -18,11 +17,12 @@ from kubernaut.sim.errors import ApiError
 from kubernaut.sim.ids import IdSource
 from kubernaut.sim.logs import LogStore
 from kubernaut.sim.objects import Obj, deep_copy
+from kubernaut.sim.physics.registry import ImageRegistry
+from kubernaut.sim.physics.usage import UsageModel
 from kubernaut.sim.recorder import EventRecorder
 from kubernaut.sim.requestlog import RequestLog
 from kubernaut.sim.resources import ResourceRegistry, ResourceType
 from kubernaut.sim.store import Store
-from kubernaut.sim.usage import Usage, healthy_usage
 from kubernaut.sim.validation import validate_builtin
 
 SYSTEM_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
@@ -39,6 +39,7 @@ class Cluster:
         start: datetime | None = None,
         watch_history: int = 20_000,
         bookmark_interval: float = 10.0,
+        missing_images: Iterable[str] = (),
     ) -> None:
         self.clock = SimClock(speed=speed, start=start)
         self.ids = IdSource(seed)
@@ -49,6 +50,8 @@ class Cluster:
         self.request_log = RequestLog()
         self.logs = LogStore(self.clock)
         self.access = AccessPolicy()
+        self.images = ImageRegistry(set(missing_images))
+        self.usage = UsageModel(self.store, self.resource("v1", "Pod"))
         self.events = EventRecorder(self.store, self.registry, self.clock)
         self.controllers = ControllerManager(self.store, self.clock)
         self.bookmark_interval = bookmark_interval
@@ -95,21 +98,6 @@ class Cluster:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-
-    def usage(self, pod: Obj) -> dict[str, Usage]:
-        """What each running container of ``pod`` uses now."""
-        running = {
-            status["name"]
-            for status in pod.get("status", {}).get("containerStatuses") or []
-            if (status.get("state") or {}).get("running")
-        }
-        result = {}
-        for container in pod.get("spec", {}).get("containers") or []:
-            if container["name"] in running:
-                seed = f"{pod['metadata'].get('uid', '')}/{container['name']}"
-                jitter = 0.9 + (zlib.crc32(seed.encode()) % 20) / 100
-                result[container["name"]] = healthy_usage(container, jitter)
-        return result
 
     def advance(self, seconds: float) -> None:
         """Run the cluster ``seconds`` of simulated time ahead, timer by timer."""

@@ -36,6 +36,8 @@ class Defaulter:
 
     def _default_pod(self, obj: Obj, old: Obj | None) -> None:
         default_pod_spec(obj.setdefault("spec", {}))
+        if old is None:
+            _default_toleration_seconds(obj["spec"])
         status = obj.setdefault("status", {})
         status.setdefault("phase", "Pending")
         status.setdefault("qosClass", qos_class(obj["spec"]))
@@ -119,6 +121,16 @@ def default_pod_spec(spec: Obj) -> None:
     spec.setdefault("securityContext", {})
     for container in (spec.get("initContainers") or []) + (spec.get("containers") or []):
         _default_container(container)
+
+
+def _default_toleration_seconds(spec: Obj) -> None:
+    """Pods tolerate an unready or unreachable node for five minutes, then move."""
+    tolerations = spec.setdefault("tolerations", [])
+    for key in ("node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"):
+        if not any(t.get("key") == key and t.get("effect") == "NoExecute" for t in tolerations):
+            tolerations.append(
+                {"key": key, "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}
+            )
 
 
 def _default_container(container: Obj) -> None:

@@ -17,6 +17,7 @@ _SUBRESOURCE_KINDS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     "eviction": ("policy", "v1", "Eviction", ("create",)),
     "binding": ("", "", "Binding", ("create",)),
     "finalize": ("", "", "", ("update",)),
+    "proxy": ("", "", "", ("get",)),
 }
 
 

@@ -17,6 +17,8 @@ class ResourcePath:
     subresource: str | None
     legacy_watch: bool = False
     """The deprecated ``/watch/`` path form."""
+    proxy_path: str = ""
+    """For ``.../proxy/<path>``: the path forwarded to the pod or node."""
 
 
 def parse_resource_path(path: str) -> ResourcePath | None:
@@ -35,6 +37,18 @@ def parse_resource_path(path: str) -> ResourcePath | None:
     namespace_itself = group == "" and len(rest) == 3 and rest[2] in ("status", "finalize")
     if len(rest) >= 3 and rest[0] == "namespaces" and not namespace_itself:
         namespace, rest = rest[1], rest[2:]
+    if len(rest) > 3 and rest[2] == "proxy":
+        target = [p for p in rest[1].split(":") if p not in ("http", "https")]
+        return ResourcePath(
+            group,
+            version,
+            rest[0],
+            namespace,
+            target[0] if target else rest[1],
+            "proxy",
+            legacy_watch,
+            "/".join(rest[3:]),
+        )
     if not rest or len(rest) > 3:
         raise ApiError(404, "the server could not find the requested resource")
     plural = rest[0]

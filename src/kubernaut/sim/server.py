@@ -47,6 +47,7 @@ class Simulator:
         tokens: dict[str, str] | None = None,
         bookmark_interval: float = 10.0,
         watch_history: int = 20_000,
+        missing_images: Iterable[str] = (),
     ) -> None:
         self._host = host
         self._port = port
@@ -55,6 +56,7 @@ class Simulator:
             "seed": seed,
             "bookmark_interval": bookmark_interval,
             "watch_history": watch_history,
+            "missing_images": tuple(missing_images),
         }
         self._manifests = list(manifests)
         self._tokens = {ADMIN_TOKEN: ADMIN_USER, **(tokens or {})}

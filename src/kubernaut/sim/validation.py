@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from kubernaut.sim.objects import Obj
+from kubernaut.sim.physics.behavior import (
+    BEHAVIOR_ANNOTATION,
+    VOLUME_USED_ANNOTATION,
+    BehaviorError,
+    node_behavior,
+    pod_behavior,
+    volume_used_bytes,
+)
 from kubernaut.sim.resources import ResourceType
 from kubernaut.sim.selectors import LabelSelector
 
@@ -41,13 +50,36 @@ def validate_name(resource: ResourceType, name: str) -> list[tuple[str, str]]:
 
 
 def validate_builtin(resource: ResourceType, obj: Obj) -> list[tuple[str, str]]:
-    """The checks users hit most: pod specs need containers, selectors must match templates."""
+    """The checks users hit most: pod specs need containers, selectors must match templates,
+    and simulator behaviour annotations must parse."""
     if not resource.builtin:
         return []
     if resource.kind == "Pod":
-        return _validate_pod_spec(obj.get("spec") or {}, "spec")
+        return _validate_pod_spec(obj.get("spec") or {}, "spec") + _validate_behavior(
+            pod_behavior, obj.get("metadata") or {}, "metadata"
+        )
     if resource.kind in _POD_TEMPLATE_OWNERS or resource.kind == "Job":
-        return _validate_template_owner(resource, obj)
+        template_meta = ((obj.get("spec") or {}).get("template") or {}).get("metadata") or {}
+        return _validate_template_owner(resource, obj) + _validate_behavior(
+            pod_behavior, template_meta, "spec.template.metadata"
+        )
+    if resource.kind == "Node":
+        return _validate_behavior(node_behavior, obj.get("metadata") or {}, "metadata")
+    if resource.kind == "PersistentVolumeClaim":
+        try:
+            volume_used_bytes((obj.get("metadata") or {}).get("annotations"))
+        except ValueError as error:
+            return [(f"metadata.annotations[{VOLUME_USED_ANNOTATION}]", str(error))]
+    return []
+
+
+def _validate_behavior(
+    parse: Callable[[dict[str, str] | None], object], metadata: Obj, path: str
+) -> list[tuple[str, str]]:
+    try:
+        parse(metadata.get("annotations"))
+    except BehaviorError as error:
+        return [(f"{path}.annotations[{BEHAVIOR_ANNOTATION}]", f"Invalid value: {error}")]
     return []
 
 

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Any
 from kubernaut.sim.asgi import Request, Response, json_response
 from kubernaut.sim.errors import ApiError, not_found
 from kubernaut.sim.objects import Obj
+from kubernaut.sim.physics.usage import Usage
 from kubernaut.sim.quantity import format_millicores
 from kubernaut.sim.resources import ResourceType
 from kubernaut.sim.routing import ResourcePath
 from kubernaut.sim.selectors import LabelSelector
-from kubernaut.sim.usage import Usage
 
 if TYPE_CHECKING:
     from kubernaut.sim.cluster import Cluster
@@ -91,7 +91,7 @@ def metrics(
 
 def container_usage(cluster: Cluster, pod: Obj) -> dict[str, Usage]:
     """Usage of each running container; empty when the pod runs nothing."""
-    return cluster.usage(pod)
+    return cluster.usage.pod_usage(pod)
 
 
 def _pod_metrics(cluster: Cluster, pod: Obj) -> dict[str, Any] | None:

@@ -10,9 +10,11 @@ if TYPE_CHECKING:
 
 
 def core_controllers(cluster: Cluster) -> list[Controller]:
+    from kubernaut.sim.controllers.core.autoscaler import HorizontalPodAutoscaler
     from kubernaut.sim.controllers.core.crds import CrdController
     from kubernaut.sim.controllers.core.disruption import DisruptionController
     from kubernaut.sim.controllers.core.endpoints import EndpointsController
+    from kubernaut.sim.controllers.core.eviction import EvictionManager, TaintEvictionController
     from kubernaut.sim.controllers.core.garbage_collector import GarbageCollector
     from kubernaut.sim.controllers.core.kubelet import Kubelet
     from kubernaut.sim.controllers.core.namespaces import NamespaceController
@@ -20,14 +22,18 @@ def core_controllers(cluster: Cluster) -> list[Controller]:
     from kubernaut.sim.controllers.core.scheduler import Scheduler
     from kubernaut.sim.controllers.core.volumes import VolumeController
 
+    kubelet = Kubelet(cluster)
     return [
         CrdController(cluster),
         NamespaceController(cluster),
         NodeController(cluster),
+        TaintEvictionController(cluster),
         Scheduler(cluster),
-        Kubelet(cluster),
+        kubelet,
+        EvictionManager(cluster, kubelet),
         EndpointsController(cluster),
         DisruptionController(cluster),
+        HorizontalPodAutoscaler(cluster),
         VolumeController(cluster),
         GarbageCollector(cluster),
     ]

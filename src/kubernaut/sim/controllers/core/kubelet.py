@@ -1,9 +1,8 @@
-"""The kubelet: runs bound pods' containers through their lifecycle and reports status.
+"""The kubelet: runs bound pods' containers and reports their status, events and logs.
 
-Each pod gets a runtime record (when its image pull finishes, when each container
-started, restarts). Status, events and logs are written as the real kubelet would.
-Timing is simulated: pulls take a second, containers start at once, readiness waits
-for the readiness probe's initial delay.
+Each pod gets a runtime with one state machine per container (see ``containers``).
+The kubelet steps them to the current simulated time and writes the pod status the
+real kubelet would: container states, restart counts, conditions, IPs.
 """
 
 from __future__ import annotations
@@ -11,40 +10,131 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from kubernaut.sim.clock import format_time
 from kubernaut.sim.controllers.base import BaseController
+from kubernaut.sim.controllers.core.containers import (
+    FULL_VOLUME_SECONDS,
+    OOM_EXIT_CODE,
+    OOM_SECONDS,
+    ContainerRuntime,
+    Fate,
+    Stage,
+    memory_limit,
+)
 from kubernaut.sim.controllers.manager import Key, Mapper
 from kubernaut.sim.objects import Obj, annotations_of, is_deleting
-from kubernaut.sim.podutil import set_condition
+from kubernaut.sim.physics.behavior import pod_behavior, volume_used_bytes
+from kubernaut.sim.physics.config_refs import ConfigLookup
+from kubernaut.sim.physics.registry import qualified_reference
+from kubernaut.sim.podutil import condition_true, set_condition
+from kubernaut.sim.quantity import bytes_of
 from kubernaut.sim.store import StoreEvent
 
 if TYPE_CHECKING:
     from kubernaut.sim.cluster import Cluster
 
-PULL_SECONDS = 1.0
 TERMINATION_SECONDS = 1.0
+NODE_DOWN_RECHECK = 10.0
 RUN_SECONDS_ANNOTATION = "sim.kubernaut.io/run-seconds"
 EXIT_CODE_ANNOTATION = "sim.kubernaut.io/exit-code"
 DEFAULT_RUN_SECONDS = 5.0
 
 
 @dataclass
-class ContainerRuntime:
-    started_at: float | None = None
-    started_stamp: str = ""
-    finished: bool = False
-    exit_code: int = 0
-    restarts: int = 0
-
-
-@dataclass
 class PodRuntime:
-    uid: str
-    bound_at: float
-    pulled_at: float
     containers: dict[str, ContainerRuntime] = field(default_factory=dict)
     killing: bool = False
+
+
+class _Host:
+    """The kubelet as one container sees it (implements ``ContainerHost``)."""
+
+    def __init__(self, kubelet: Kubelet, pod: Obj, container: Obj) -> None:
+        self.kubelet = kubelet
+        self.pod = pod
+        self.container = container
+        self.key = (pod["metadata"]["namespace"], pod["metadata"]["name"], container["name"])
+
+    def event(self, event_type: str, reason: str, message: str) -> None:
+        self.kubelet.event(
+            self.pod,
+            event_type,
+            reason,
+            message,
+            field_path=f"spec.containers{{{self.container['name']}}}",
+            host=self.pod["spec"]["nodeName"],
+        )
+
+    def log(self, *lines: str) -> None:
+        self.kubelet.cluster.logs.write(self.key, *lines)
+
+    def restart_log(self) -> None:
+        self.kubelet.cluster.logs.restart(self.key)
+
+    def image_exists(self, image: str) -> bool:
+        return self.kubelet.cluster.images.has(image)
+
+    def start_error(self) -> str | None:
+        return self.kubelet.config.start_error(self.key[0], self.container)
+
+    def timestamp(self, at: float) -> str:
+        start = self.kubelet.clock.now() - timedelta(seconds=self.kubelet.clock.elapsed() - at)
+        return format_time(start)
+
+    def fate(self, started_at: float) -> Fate | None:
+        """How this run of the container ends, judged from the cluster as it is now."""
+        behavior = pod_behavior(annotations_of(self.pod)).container(self.container["name"])
+        fates: list[Fate] = []
+        if self.pod["spec"].get("restartPolicy", "Always") != "Always":
+            run = float(annotations_of(self.pod).get(RUN_SECONDS_ANNOTATION, DEFAULT_RUN_SECONDS))
+            code = int(annotations_of(self.pod).get(EXIT_CODE_ANNOTATION, "0"))
+            fates.append(Fate(started_at + run, code, "Error" if code else "Completed"))
+        crash = behavior.crash
+        if crash is not None and (
+            crash.while_missing is None
+            or self.kubelet.config.is_missing(self.key[0], self.container, crash.while_missing)
+        ):
+            fates.append(Fate(started_at + crash.after, crash.exit_code, "Error", crash.logs))
+        demand, limit = behavior.memory_bytes, memory_limit(self.container)
+        if demand is not None and limit is not None and demand > limit:
+            fates.append(Fate(started_at + OOM_SECONDS, OOM_EXIT_CODE, "OOMKilled"))
+        if behavior.writes_to and self._volume_full(behavior.writes_to):
+            path = self._mount_path(behavior.writes_to)
+            fates.append(
+                Fate(
+                    started_at + FULL_VOLUME_SECONDS,
+                    1,
+                    "Error",
+                    (
+                        f"ERROR write {path}/data.tmp: no space left on device",
+                        "FATAL could not persist data, shutting down",
+                    ),
+                )
+            )
+        return min(fates, key=lambda f: f.at, default=None)
+
+    def _volume_full(self, volume_name: str) -> bool:
+        for volume in self.pod["spec"].get("volumes") or []:
+            claim = (volume.get("persistentVolumeClaim") or {}).get("claimName")
+            if volume.get("name") == volume_name and claim:
+                pvc = self.kubelet.store.peek(self.kubelet.claims, self.key[0], claim)
+                if pvc is None:
+                    return False
+                capacity = bytes_of(
+                    ((pvc.get("status") or {}).get("capacity") or {}).get("storage")
+                )
+                used = volume_used_bytes(pvc["metadata"].get("annotations"))
+                return capacity > 0 and used >= capacity
+        return False
+
+    def _mount_path(self, volume_name: str) -> str:
+        for mount in self.container.get("volumeMounts") or []:
+            if mount.get("name") == volume_name:
+                return str(mount.get("mountPath", "/data"))
+        return "/data"
 
 
 class Kubelet(BaseController):
@@ -56,6 +146,10 @@ class Kubelet(BaseController):
         super().__init__(cluster)
         self.pods = self.kind("v1", "Pod")
         self.nodes = self.kind("v1", "Node")
+        self.claims = self.kind("v1", "PersistentVolumeClaim")
+        self.config = ConfigLookup(
+            self.store, self.kind("v1", "ConfigMap"), self.kind("v1", "Secret")
+        )
         self._runtimes: dict[str, PodRuntime] = {}
         self._node_images: dict[str, set[str]] = {}
 
@@ -76,245 +170,141 @@ class Kubelet(BaseController):
         pod = self.store.peek(self.pods, *key)
         if pod is None or not pod.get("spec", {}).get("nodeName"):
             return None
+        node = self.store.peek(self.nodes, "", pod["spec"]["nodeName"])
+        if node is None or not condition_true(node, "Ready"):
+            return NODE_DOWN_RECHECK  # a kubelet that is down changes nothing
+        if pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
+            return None
         runtime = self._runtime(pod)
         if is_deleting(pod):
             return self._terminate(pod, runtime)
-        if pod.get("status", {}).get("phase") in ("Succeeded", "Failed"):
-            return None
         now = self.clock.elapsed()
-        if now < runtime.pulled_at:
-            self._report(pod, runtime)
-            return runtime.pulled_at - now
-        return self._run(pod, runtime, now)
-
-    # -- lifecycle ---------------------------------------------------------------------
+        wakeups = [
+            container.step(now, _Host(self, pod, container.spec))
+            for container in runtime.containers.values()
+        ]
+        self._report(pod, runtime, node)
+        pending = [w for w in wakeups if w is not None]
+        return min(pending) if pending else None
 
     def _runtime(self, pod: Obj) -> PodRuntime:
         uid = pod["metadata"]["uid"]
         runtime = self._runtimes.get(uid)
-        if runtime is None:
-            now = self.clock.elapsed()
-            node = pod["spec"]["nodeName"]
-            images = self._node_images.setdefault(node, set())
-            pull_needed = any(
-                c.get("imagePullPolicy") == "Always" or c["image"] not in images
-                for c in pod["spec"].get("containers") or []
+        if runtime is not None:
+            return runtime
+        runtime = PodRuntime()
+        self._runtimes[uid] = runtime
+        now = self.clock.elapsed()
+        images = self._node_images.setdefault(pod["spec"]["nodeName"], set())
+        behavior = pod_behavior(annotations_of(pod))
+        restarts_allowed = pod["spec"].get("restartPolicy", "Always") != "Never"
+        for spec in pod["spec"].get("containers") or []:
+            needs_pull = spec.get("imagePullPolicy") == "Always" or spec["image"] not in images
+            container = ContainerRuntime(
+                spec=spec,
+                behavior=behavior.container(spec["name"]),
+                restarts_allowed=restarts_allowed,
+                needs_pull=needs_pull,
+                until=now + (1.0 if needs_pull else 0.0),
             )
-            runtime = PodRuntime(uid, now, now + (PULL_SECONDS if pull_needed else 0.0))
-            self._runtimes[uid] = runtime
-            for container in pod["spec"].get("containers") or []:
-                runtime.containers[container["name"]] = ContainerRuntime()
-                self._pull_events(pod, container, images)
+            runtime.containers[spec["name"]] = container
+            if needs_pull:
+                _Host(self, pod, spec).event(
+                    "Normal", "Pulling", f'Pulling image "{spec["image"]}"'
+                )
+                if self.cluster.images.has(spec["image"]):
+                    images.add(spec["image"])
         return runtime
-
-    def _pull_events(self, pod: Obj, container: Obj, images: set[str]) -> None:
-        image = container["image"]
-        field_path = f"spec.containers{{{container['name']}}}"
-        host = pod["spec"]["nodeName"]
-        if container.get("imagePullPolicy") != "Always" and image in images:
-            self.event(
-                pod,
-                "Normal",
-                "Pulled",
-                f'Container image "{image}" already present on machine',
-                field_path=field_path,
-                host=host,
-            )
-            return
-        self.event(
-            pod, "Normal", "Pulling", f'Pulling image "{image}"', field_path=field_path, host=host
-        )
-
-    def _run(self, pod: Obj, runtime: PodRuntime, now: float) -> float | None:
-        node = pod["spec"]["nodeName"]
-        images = self._node_images.setdefault(node, set())
-        next_check: float | None = None
-        run_to_completion = pod["spec"].get("restartPolicy", "Always") != "Always"
-        for container in pod["spec"].get("containers") or []:
-            state = runtime.containers.setdefault(container["name"], ContainerRuntime())
-            if state.started_at is None:
-                self._start(pod, container, state, images, runtime)
-            if run_to_completion and not state.finished:
-                remaining = state.started_at + _run_seconds(pod) - now  # type: ignore[operator]
-                if remaining <= 0:
-                    state.finished = True
-                    state.exit_code = _exit_code(pod)
-                else:
-                    next_check = _earliest(next_check, remaining)
-            ready_in = _readiness_delay(container) - (now - (state.started_at or now))
-            if not state.finished and ready_in > 0:
-                next_check = _earliest(next_check, ready_in)
-        self._report(pod, runtime)
-        return next_check
-
-    def _start(
-        self,
-        pod: Obj,
-        container: Obj,
-        state: ContainerRuntime,
-        images: set[str],
-        runtime: PodRuntime,
-    ) -> None:
-        image = container["image"]
-        field_path = f"spec.containers{{{container['name']}}}"
-        host = pod["spec"]["nodeName"]
-        if image not in images or container.get("imagePullPolicy") == "Always":
-            pull_time = runtime.pulled_at - runtime.bound_at
-            self.event(
-                pod,
-                "Normal",
-                "Pulled",
-                f'Successfully pulled image "{image}" in {pull_time:.3g}s '
-                f"({pull_time:.3g}s including waiting). Image size: {_image_size(image)} bytes.",
-                field_path=field_path,
-                host=host,
-            )
-            images.add(image)
-        self.event(
-            pod,
-            "Normal",
-            "Created",
-            f"Created container: {container['name']}",
-            field_path=field_path,
-            host=host,
-        )
-        self.event(
-            pod,
-            "Normal",
-            "Started",
-            f"Started container {container['name']}",
-            field_path=field_path,
-            host=host,
-        )
-        state.started_at = self.clock.elapsed()
-        state.started_stamp = self.clock.timestamp()
-        key = (pod["metadata"]["namespace"], pod["metadata"]["name"], container["name"])
-        ports: list[Obj] = container.get("ports") or []
-        port = ports[0].get("containerPort") if ports else None
-        lines = [f"INFO starting {image}"]
-        if port:
-            lines.append(f"INFO listening on :{port}")
-        lines.append("INFO ready to serve requests")
-        self.cluster.logs.write(key, *lines)
 
     def _terminate(self, pod: Obj, runtime: PodRuntime) -> float | None:
         if not runtime.killing:
             runtime.killing = True
-            for name, state in runtime.containers.items():
-                if state.started_at is not None and not state.finished:
-                    self.event(
-                        pod,
-                        "Normal",
-                        "Killing",
-                        f"Stopping container {name}",
-                        field_path=f"spec.containers{{{name}}}",
-                        host=pod["spec"]["nodeName"],
+            for container in runtime.containers.values():
+                if container.stage is Stage.RUNNING:
+                    _Host(self, pod, container.spec).event(
+                        "Normal", "Killing", f"Stopping container {container.name}"
                     )
             grace = float(pod["metadata"].get("deletionGracePeriodSeconds") or 0)
             return min(grace, TERMINATION_SECONDS)
         self.store.finish_deletion(self.pods, pod["metadata"]["namespace"], pod["metadata"]["name"])
         return None
 
+    def evict(self, pod: Obj, message: str) -> None:
+        """Stop the pod's containers and fail it, as the eviction manager does."""
+        runtime = self._runtimes.get(pod["metadata"]["uid"])
+        for name in runtime.containers if runtime else {}:
+            _Host(self, pod, {"name": name}).event(
+                "Normal", "Killing", f"Stopping container {name}"
+            )
+        self.event(pod, "Warning", "Evicted", message, host=pod["spec"]["nodeName"])
+
+        def fail(p: Obj) -> None:
+            status = p.setdefault("status", {})
+            status.update(phase="Failed", reason="Evicted", message=message)
+            now = self.clock.timestamp()
+            for container in status.get("containerStatuses") or []:
+                started = (container.get("state") or {}).get("running", {}).get("startedAt", now)
+                container["state"] = {
+                    "terminated": {
+                        "exitCode": 137,
+                        "reason": "ContainerStatusUnknown",
+                        "startedAt": started,
+                        "finishedAt": now,
+                    }
+                }
+                container["ready"] = False
+                container["started"] = False
+            set_condition(p, "Ready", "False", now, "PodFailed", "")
+            set_condition(p, "ContainersReady", "False", now, "PodFailed", "")
+            set_condition(p, "DisruptionTarget", "True", now, "TerminationByKubelet", message)
+
+        self.store.mutate(self.pods, pod["metadata"]["namespace"], pod["metadata"]["name"], fail)
+
     # -- status ------------------------------------------------------------------------
 
-    def _report(self, pod: Obj, runtime: PodRuntime) -> None:
+    def _report(self, pod: Obj, runtime: PodRuntime, node: Obj) -> None:
         now = self.clock.elapsed()
         stamp = self.clock.timestamp()
-        node = self.store.peek(self.nodes, "", pod["spec"]["nodeName"])
-        host_ip = _internal_ip(node) if node else ""
+        host_ip = _internal_ip(node)
+        uid = pod["metadata"]["uid"]
         statuses = []
-        for container in pod["spec"].get("containers") or []:
-            state = runtime.containers.get(container["name"], ContainerRuntime())
-            statuses.append(self._container_status(pod, container, state, now, stamp))
+        for container in runtime.containers.values():
+            host = _Host(self, pod, container.spec)
+            container_id = f"containerd://{_digest(f'{uid}/{container.name}/{container.restarts}')}"
+            image_id = f"{_repository(container.image)}@sha256:{_digest(container.image)}"
+            statuses.append(container.status(now, host, container_id, image_id))
         all_ready = bool(statuses) and all(s["ready"] for s in statuses)
-        finished = [
-            runtime.containers[s["name"]]
-            for s in statuses
-            if runtime.containers.get(s["name"], ContainerRuntime()).finished
-        ]
-        phase = "Pending" if any(s["state"].get("waiting") for s in statuses) else "Running"
-        if statuses and len(finished) == len(statuses):
-            phase = "Failed" if any(c.exit_code for c in finished) else "Succeeded"
+        stages = [c.stage for c in runtime.containers.values()]
+        ever_started = any(c.started_at is not None for c in runtime.containers.values())
+        phase = "Running" if ever_started else "Pending"
+        exited = [c for c in runtime.containers.values() if c.stage is Stage.EXITED]
+        if stages and len(exited) == len(stages):
+            phase = "Failed" if any(c.terminated.get("exitCode") for c in exited) else "Succeeded"
         pod_ip = pod.get("status", {}).get("podIP") or self.cluster.ids.pod_ip()
         start_time = pod.get("status", {}).get("startTime") or stamp
+        finished = phase in ("Succeeded", "Failed")
+        reason = None if all_ready else ("PodCompleted" if finished else "ContainersNotReady")
+        message = None if all_ready or finished else _not_ready_message(statuses)
 
         def write(p: Obj) -> None:
             status = p.setdefault("status", {})
-            status["phase"] = phase
-            status["hostIP"] = host_ip
-            status["hostIPs"] = [{"ip": host_ip}]
-            status["podIP"] = pod_ip
-            status["podIPs"] = [{"ip": pod_ip}]
-            status["startTime"] = start_time
-            status["containerStatuses"] = statuses
+            status.update(
+                phase=phase,
+                hostIP=host_ip,
+                hostIPs=[{"ip": host_ip}],
+                podIP=pod_ip,
+                podIPs=[{"ip": pod_ip}],
+                startTime=start_time,
+                containerStatuses=statuses,
+            )
             set_condition(p, "PodReadyToStartContainers", "True", stamp)
             set_condition(p, "Initialized", "True", stamp)
-            reason = None if all_ready else ("PodCompleted" if finished else "ContainersNotReady")
-            message = None if all_ready or finished else _not_ready_message(statuses)
-            set_condition(p, "Ready", "True" if all_ready else "False", stamp, reason, message)
-            set_condition(
-                p, "ContainersReady", "True" if all_ready else "False", stamp, reason, message
-            )
+            state = "True" if all_ready else "False"
+            set_condition(p, "Ready", state, stamp, reason, message)
+            set_condition(p, "ContainersReady", state, stamp, reason, message)
             _order_conditions(status)
 
         self.store.mutate(self.pods, pod["metadata"]["namespace"], pod["metadata"]["name"], write)
-
-    def _container_status(
-        self, pod: Obj, container: Obj, state: ContainerRuntime, now: float, stamp: str
-    ) -> Obj:
-        image = container["image"]
-        status: Obj = {
-            "name": container["name"],
-            "image": image,
-            "imageID": "",
-            "containerID": "",
-            "ready": False,
-            "started": False,
-            "restartCount": state.restarts,
-            "lastState": {},
-        }
-        if state.started_at is None:
-            status["state"] = {"waiting": {"reason": "ContainerCreating"}}
-            return status
-        status["imageID"] = f"{_repository(image)}@sha256:{_digest(image)}"
-        status["containerID"] = (
-            f"containerd://{_digest(pod['metadata']['uid'] + container['name'])}"
-        )
-        if state.finished:
-            status["state"] = {
-                "terminated": {
-                    "exitCode": state.exit_code,
-                    "reason": "Error" if state.exit_code else "Completed",
-                    "startedAt": state.started_stamp,
-                    "finishedAt": stamp,
-                    "containerID": status["containerID"],
-                }
-            }
-            return status
-        status["started"] = True
-        status["state"] = {"running": {"startedAt": state.started_stamp}}
-        status["ready"] = now - state.started_at >= _readiness_delay(container)
-        return status
-
-
-def _readiness_delay(container: Obj) -> float:
-    probe = container.get("readinessProbe")
-    if not probe:
-        return 0.0
-    return float(probe.get("initialDelaySeconds", 0)) + 1.0
-
-
-def _run_seconds(pod: Obj) -> float:
-    text = annotations_of(pod).get(RUN_SECONDS_ANNOTATION)
-    return DEFAULT_RUN_SECONDS if text is None else float(text)
-
-
-def _exit_code(pod: Obj) -> int:
-    return int(annotations_of(pod).get(EXIT_CODE_ANNOTATION, "0"))
-
-
-def _earliest(current: float | None, candidate: float) -> float:
-    return candidate if current is None else min(current, candidate)
 
 
 def _internal_ip(node: Obj) -> str:
@@ -337,19 +327,10 @@ def _order_conditions(status: Obj) -> None:
 
 
 def _repository(image: str) -> str:
-    name = image.split("@")[0]
-    if ":" in name.rsplit("/", 1)[-1]:
-        name = name.rsplit(":", 1)[0]
-    if "/" not in name:
-        name = f"docker.io/library/{name}"
-    elif "." not in name.split("/")[0] and ":" not in name.split("/")[0]:
-        name = f"docker.io/{name}"
-    return name
+    reference = qualified_reference(image.split("@")[0])
+    name, _, tag = reference.rpartition(":")
+    return name if name and "/" not in tag else reference
 
 
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _image_size(image: str) -> int:
-    return 20_000_000 + int(_digest(image)[:6], 16) % 80_000_000

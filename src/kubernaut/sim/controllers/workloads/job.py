@@ -142,7 +142,9 @@ class JobController(BaseController):
         """Drop the tracking finalizer: the pod has been counted (or its job is gone)."""
 
         def drop(pod: Obj) -> None:
-            remaining = [f for f in pod["metadata"].get("finalizers") or [] if f != TRACKING_FINALIZER]
+            remaining = [
+                f for f in pod["metadata"].get("finalizers") or [] if f != TRACKING_FINALIZER
+            ]
             if remaining:
                 pod["metadata"]["finalizers"] = remaining
             else:
@@ -275,9 +277,9 @@ class _JobSync:
             return self.add_condition("FailureTarget", *_BACKOFF_EXCEEDED)
         deadline = self.spec.get("activeDeadlineSeconds")
         if deadline is not None and self.status.get("startTime"):
-            remaining = (
-                parse_time(self.status["startTime"]) - self.now
-            ).total_seconds() + int(deadline)
+            remaining = (parse_time(self.status["startTime"]) - self.now).total_seconds() + int(
+                deadline
+            )
             if remaining <= 0:
                 return self.add_condition("FailureTarget", *_DEADLINE_EXCEEDED)
             self.waits.append(remaining)
@@ -412,7 +414,9 @@ class _JobSync:
         try:
             pod = self.store.create(self.controller.pods, manifest)
         except ApiError as error:
-            self.controller.event(job, "Warning", "FailedCreate", f"Error creating: {error.message}")
+            self.controller.event(
+                job, "Warning", "FailedCreate", f"Error creating: {error.message}"
+            )
             return
         self.controller.event(job, "Normal", "SuccessfulCreate", f"Created pod: {name_of(pod)}")
 

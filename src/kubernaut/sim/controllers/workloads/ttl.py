@@ -9,7 +9,6 @@ from kubernaut.sim.clock import parse_time
 from kubernaut.sim.controllers.base import BaseController
 from kubernaut.sim.controllers.manager import Key, Mapper, same_object
 from kubernaut.sim.controllers.workloads.conditions import find_condition
-from kubernaut.sim.errors import ApiError
 from kubernaut.sim.objects import Obj, is_deleting
 
 if TYPE_CHECKING:
@@ -47,13 +46,5 @@ class TtlAfterFinishedController(BaseController):
         remaining = (parse_time(finished) - self.clock.now()).total_seconds() + int(ttl)
         if remaining > 0:
             return remaining
-        try:
-            self.store.delete(
-                self.jobs,
-                *key,
-                propagation="Foreground",
-                preconditions={"uid": job["metadata"]["uid"]},
-            )
-        except ApiError:
-            pass  # gone or replaced meanwhile
+        self.store.delete(self.jobs, *key, propagation="Foreground")
         return None

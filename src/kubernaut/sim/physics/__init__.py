@@ -1,0 +1,1 @@
+"""Fault physics: behaviour declared on pods, nodes and volumes turned into real symptoms."""
