@@ -237,7 +237,13 @@ class ContainerRuntime:
         self.until = now + self.backoff
         self.waiting_reason = "CrashLoopBackOff"
         self.waiting_message = (
-            f"back-off {int(self.backoff)}s restarting failed container={self.name}"
+            f"back-off {int(self.backoff)}s restarting failed container={self.name} "
+            f"pod={host.pod_reference()}"
+        )
+        host.event(
+            "Warning",
+            "BackOff",
+            f"Back-off restarting failed container {self.name} in pod {host.pod_reference()}",
         )
         self.backoff = min(self.backoff * 2, MAX_BACKOFF)
 

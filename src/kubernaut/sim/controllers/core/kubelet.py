@@ -80,6 +80,10 @@ class _Host:
     def start_error(self) -> str | None:
         return self.kubelet.config.start_error(self.key[0], self.container)
 
+    def pod_reference(self) -> str:
+        metadata = self.pod["metadata"]
+        return f"{metadata['name']}_{metadata['namespace']}({metadata['uid']})"
+
     def timestamp(self, at: float) -> str:
         start = self.kubelet.clock.now() - timedelta(seconds=self.kubelet.clock.elapsed() - at)
         return format_time(start)

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from kubernaut.sim.scenario.predicates.base import ObjectRef, Predicate
-from kubernaut.sim.scenario.predicates.podstate import condition_status, is_live, plural
+from kubernaut.sim.scenario.predicates.podstate import condition_status, plural
 from kubernaut.sim.scenario.reader import ClusterReader, Obj
 
 
@@ -91,12 +91,11 @@ class NoPodsOnNode(_OnNode):
 
 
 def _occupies(pod: Obj) -> bool:
-    """Pods being deleted still hold the node; finished pods do not."""
-    return is_live(pod) or (
-        bool(pod["metadata"].get("deletionTimestamp"))
-        and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
-    )
+    """Pods being deleted still hold the node until they are gone; finished pods do not."""
+    return (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
 
 
 def _daemon_pod(pod: Obj) -> bool:
-    return any(ref.get("kind") == "DaemonSet" for ref in pod["metadata"].get("ownerReferences") or [])
+    return any(
+        ref.get("kind") == "DaemonSet" for ref in pod["metadata"].get("ownerReferences") or []
+    )

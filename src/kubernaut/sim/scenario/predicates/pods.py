@@ -55,7 +55,10 @@ class PodsReady(_Selected):
         ]
         head = f"{self.subject()}: {len(ready)}/{len(pods)} ready"
         if len(pods) < self.minimum:
-            return False, f"{head}, {plural(len(pods), 'pod')} where at least {self.minimum} are wanted"
+            return (
+                False,
+                f"{head}, {plural(len(pods), 'pod')} where at least {self.minimum} are wanted",
+            )
         if len(ready) == len(pods) and not waiting:
             return True, head
         trouble = summarize(pods)
