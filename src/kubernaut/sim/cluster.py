@@ -64,7 +64,11 @@ class Cluster:
         return self.registry.by_kind(api_version, kind)
 
     def apply(self, manifests: Iterable[Obj]) -> list[Obj]:
-        """Create or replace objects directly (scenario loading); statuses are kept."""
+        """Create or replace objects directly (scenario loading).
+
+        Statuses in the manifests are kept; a replacement without a status keeps the
+        live one, as a change to the spec would.
+        """
         applied = []
         for manifest in manifests:
             resource = self.resource(manifest["apiVersion"], manifest["kind"])
@@ -78,6 +82,8 @@ class Cluster:
             else:
                 merged = deep_copy(manifest)
                 merged["metadata"]["resourceVersion"] = existing["metadata"]["resourceVersion"]
+                if "status" not in merged and "status" in existing:
+                    merged["status"] = existing["status"]
                 applied.append(self.store.update(resource, merged, subresource="*"))
         return applied
 

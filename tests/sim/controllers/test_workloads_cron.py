@@ -42,8 +42,20 @@ def test_next_run(schedule: str, after: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "schedule",
-    ["", "* * * *", "* * * * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * * 13 *",
-     "* * * * 7", "*/0 * * * *", "5-1 * * * *", "a * * * *", "@every 5m"],
+    [
+        "",
+        "* * * *",
+        "* * * * * *",
+        "60 * * * *",
+        "* 24 * * *",
+        "* * 0 * *",
+        "* * * 13 *",
+        "* * * * 7",
+        "*/0 * * * *",
+        "5-1 * * * *",
+        "a * * * *",
+        "@every 5m",
+    ],
 )
 def test_invalid_schedules_are_rejected(schedule: str) -> None:
     with pytest.raises(ValueError):

@@ -70,7 +70,9 @@ def test_one_pod_per_node(cluster: Cluster) -> None:
         "numberAvailable": 2,
     }
     created = [m for reason, m in events_of(cluster, "agent") if reason == "SuccessfulCreate"]
-    assert sorted(created) == sorted(f"Created pod: {p['metadata']['name']}" for p in live_pods(cluster))
+    assert sorted(created) == sorted(
+        f"Created pod: {p['metadata']['name']}" for p in live_pods(cluster)
+    )
 
 
 def test_taints_selectors_and_cordons(cluster: Cluster) -> None:

@@ -13,8 +13,8 @@ from test_workloads_harness import (
     get,
     items,
     live_pods,
-    owned_by,
     new_cluster,
+    owned_by,
     workload,
 )
 
@@ -83,7 +83,10 @@ def test_deployment_creates_a_replica_set_and_becomes_available(cluster: Cluster
     assert condition(web, "Available")["reason"] == "MinimumReplicasAvailable"
     progressing = condition(web, "Progressing")
     assert progressing["reason"] == "NewReplicaSetAvailable"
-    assert progressing["message"] == f'ReplicaSet "{rs["metadata"]["name"]}" has successfully progressed.'
+    assert (
+        progressing["message"]
+        == f'ReplicaSet "{rs["metadata"]["name"]}" has successfully progressed.'
+    )
 
     pods = live_pods(cluster)
     assert len(pods) == 3

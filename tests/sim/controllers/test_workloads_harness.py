@@ -9,7 +9,9 @@ from typing import Any
 from kubernaut.sim.cluster import Cluster
 from kubernaut.sim.objects import Obj, deep_copy
 
-NEVER_READY = {"readinessProbe": {"httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": 10**7}}
+NEVER_READY = {
+    "readinessProbe": {"httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": 10**7}
+}
 """Container fields that keep a container from ever turning Ready within a test."""
 
 
@@ -88,7 +90,9 @@ def owned_by(cluster: Cluster, api_version: str, kind: str, owner: Obj) -> list[
 
 
 def live_pods(cluster: Cluster) -> list[Obj]:
-    return [pod for pod in items(cluster, "v1", "Pod") if not pod["metadata"].get("deletionTimestamp")]
+    return [
+        pod for pod in items(cluster, "v1", "Pod") if not pod["metadata"].get("deletionTimestamp")
+    ]
 
 
 def events_of(cluster: Cluster, name: str) -> list[tuple[str, str]]:

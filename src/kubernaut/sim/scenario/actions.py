@@ -43,7 +43,8 @@ class ActionTarget(FormatModel):
 
     kind: str = Field(description="The object's kind, e.g. Deployment or Node (any case).")
     namespace: DnsLabel | None = Field(
-        None, description="Its namespace; leave out for cluster-scoped kinds or any namespace."
+        default=None,
+        description="Its namespace; leave out for cluster-scoped kinds or any namespace.",
     )
     name: str = Field(
         description="Its name; shell-style wildcards (`*`, `?`, `[...]`) match generated "
@@ -72,7 +73,7 @@ class ActionTarget(FormatModel):
 class _ActionEntry(FormatModel):
     type: str
     target: ActionTarget | None = Field(
-        None, description="The object it must act on; leave out to match any target."
+        default=None, description="The object it must act on; leave out to match any target."
     )
     parameters: dict[str, Bound] = Field(
         default_factory=dict,

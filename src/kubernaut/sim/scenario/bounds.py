@@ -106,9 +106,12 @@ def _range(minimum: Any, maximum: Any) -> RangeBound:
     for label, limit in (("min", minimum), ("max", maximum)):
         if limit is not None and as_quantity(limit) is None:
             raise ValueError(f"{label}: {limit!r} is not a number or Kubernetes quantity")
-    if minimum is not None and maximum is not None:
-        if parse_quantity(minimum) > parse_quantity(maximum):
-            raise ValueError(f"min {minimum} is greater than max {maximum}")
+    if (
+        minimum is not None
+        and maximum is not None
+        and parse_quantity(minimum) > parse_quantity(maximum)
+    ):
+        raise ValueError(f"min {minimum} is greater than max {maximum}")
     return RangeBound(minimum, maximum)
 
 

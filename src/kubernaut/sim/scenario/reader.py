@@ -7,6 +7,7 @@ simulator, or a real cluster through a kubeconfig with a token user.
 from __future__ import annotations
 
 import base64
+import contextlib
 import ssl
 from pathlib import Path
 from types import TracebackType
@@ -158,10 +159,8 @@ def _checked(response: httpx.Response) -> httpx.Response:
     if response.is_success:
         return response
     message = response.text.strip()
-    try:
+    with contextlib.suppress(ValueError):
         message = str(response.json().get("message") or message)
-    except ValueError:
-        pass
     raise ClusterReadError(f"GET {response.request.url.path}: {response.status_code} {message}")
 
 

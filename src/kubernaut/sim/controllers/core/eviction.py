@@ -52,6 +52,14 @@ class EvictionManager(BaseController):
         pressure = next((kind for kind in _PRESSURE if condition_true(node, kind)), None)
         if pressure is None:
             return None
+        resource = "ephemeral-storage" if pressure == "DiskPressure" else "memory"
+        self.event(
+            node,
+            "Warning",
+            "EvictionThresholdMet",
+            f"Attempting to reclaim {resource}",
+            host=key[1],
+        )
         candidates = [
             p
             for p in _pods_on(self, key[1])

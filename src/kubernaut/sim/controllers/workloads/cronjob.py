@@ -19,7 +19,7 @@ from kubernaut.sim.controllers.base import BaseController
 from kubernaut.sim.controllers.manager import Key, Mapper, controller_owner, same_object
 from kubernaut.sim.controllers.workloads.conditions import condition_true
 from kubernaut.sim.controllers.workloads.cron import parse_schedule
-from kubernaut.sim.controllers.workloads.job import is_finished
+from kubernaut.sim.controllers.workloads.job_sync import is_finished
 from kubernaut.sim.controllers.workloads.pods import owned
 from kubernaut.sim.errors import ApiError
 from kubernaut.sim.objects import (

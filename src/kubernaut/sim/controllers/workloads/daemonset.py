@@ -94,10 +94,12 @@ class DaemonSetController(BaseController):
             return None
         history = self.history.sync(daemon_set)
         update_hash = hash_of(history.update)
-        plans = self._plan(daemon_set)
+        plans, strays = self._plan(daemon_set)
+        for pod in strays:
+            self._delete(daemon_set, pod)
         self._manage(daemon_set, plans, update_hash)
-        self._roll(daemon_set, self._plan(daemon_set), update_hash)
-        plans = self._plan(daemon_set)
+        self._roll(daemon_set, self._plan(daemon_set)[0], update_hash)
+        plans = self._plan(daemon_set)[0]
         wait = self._write_status(daemon_set, plans, update_hash, history.collision_count)
         live = {name_of(history.update)} | {
             f"{name_of(daemon_set)}-{labels_of(pod).get(CONTROLLER_REVISION_HASH, '')}"
@@ -112,9 +114,11 @@ class DaemonSetController(BaseController):
         add_daemon_tolerations(spec)
         return spec
 
-    def _plan(self, daemon_set: Obj) -> dict[str, _NodePlan]:
+    def _plan(self, daemon_set: Obj) -> tuple[dict[str, _NodePlan], list[Obj]]:
+        """Per node: where the pod fits and the daemon pods there; plus pods of gone nodes."""
         pod_spec = self._template_spec(daemon_set)
         plans: dict[str, _NodePlan] = {}
+        strays: list[Obj] = []
         for node in sorted(self.store.scan(self.nodes), key=name_of):
             should_run, should_continue = placement(pod_spec, node)
             plans[name_of(node)] = _NodePlan(node, should_run, should_continue)
@@ -125,8 +129,8 @@ class DaemonSetController(BaseController):
             if node_name in plans:
                 plans[node_name].pods.append(pod)
             elif not is_deleting(pod):
-                self._delete(daemon_set, pod)  # its node is gone
-        return plans
+                strays.append(pod)
+        return plans, strays
 
     # -- pods ---------------------------------------------------------------------------
 

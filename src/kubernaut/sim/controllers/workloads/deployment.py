@@ -204,6 +204,7 @@ class _Sync:
                 collisions += 1
                 self.status["collisionCount"] = collisions
         else:
+            self._report_create_failure(name_of(manifest), ApiError(409, "hash collisions"))
             return
         name = name_of(self.new_set)
         self.sets.append(self.new_set)

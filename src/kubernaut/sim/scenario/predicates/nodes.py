@@ -55,7 +55,7 @@ class NodeSchedulable(_NamedNode):
     ``schedulable``."""
 
     key = "nodeSchedulable"
-    schedulable: bool = Field(True, description="Whether new pods may be scheduled there.")
+    schedulable: bool = Field(default=True, description="Whether new pods may be scheduled there.")
 
     async def check(self, reader: ClusterReader) -> tuple[bool, str]:
         node = await self._node(reader)
@@ -72,7 +72,7 @@ class NoPodsOnNode(_OnNode):
 
     key = "noPodsOnNode"
     node: str = Field(description="The node's name.")
-    exclude_daemon_sets: bool = Field(True, description="Ignore pods owned by DaemonSets.")
+    exclude_daemon_sets: bool = Field(default=True, description="Ignore pods owned by DaemonSets.")
 
     def _node_name(self) -> str:
         return self.node

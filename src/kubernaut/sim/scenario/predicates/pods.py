@@ -26,7 +26,9 @@ FAILING_REASONS = (
 )
 
 
-class _Selected(Predicate):
+class SelectedPods(Predicate):
+    """Base of predicates over the pods a label selector picks in one namespace."""
+
     namespace: DnsLabel = Field(description="Where the pods are.")
     selector: SelectorText = Field(description="Which pods: a label selector, e.g. `app=web`.")
 
@@ -38,12 +40,12 @@ class _Selected(Predicate):
         return [pod for pod in pods if is_live(pod)]
 
 
-class PodsReady(_Selected):
+class PodsReady(SelectedPods):
     """At least ``min`` matching pods (not being deleted, not finished), all Ready, and no
     container of theirs waiting."""
 
     key = "podsReady"
-    minimum: int = Field(1, alias="min", ge=1, description="How many pods at least.")
+    minimum: int = Field(default=1, alias="min", ge=1, description="How many pods at least.")
 
     async def check(self, reader: ClusterReader) -> tuple[bool, str]:
         pods = await self._pods(reader)
@@ -65,13 +67,13 @@ class PodsReady(_Selected):
         return False, f"{head}, {trouble}" if trouble else head
 
 
-class NoContainerIn(_Selected):
+class NoContainerIn(SelectedPods):
     """No matching pod has a container whose current state (waiting or terminated, not
     lastState) has one of ``reasons``."""
 
     key = "noContainerIn"
     reasons: tuple[str, ...] = Field(
-        FAILING_REASONS,
+        default=FAILING_REASONS,
         min_length=1,
         description="Container state reasons that count as failing.",
     )

@@ -60,7 +60,9 @@ def trouble(pod: Obj) -> str | None:
 
 
 def plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word}es" if word.endswith("s") else f"{count} {word}s"
 
 
 def summarize(pods: Iterable[Obj]) -> str:

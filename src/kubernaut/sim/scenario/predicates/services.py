@@ -16,7 +16,9 @@ class ServiceHasEndpoints(Predicate):
     key = "serviceHasEndpoints"
     namespace: DnsLabel = Field(description="The Service's namespace.")
     name: str = Field(description="The Service's name.")
-    minimum: int = Field(1, alias="min", ge=1, description="How many ready addresses at least.")
+    minimum: int = Field(
+        default=1, alias="min", ge=1, description="How many ready addresses at least."
+    )
 
     def subject(self) -> str:
         return f"service {self.namespace}/{self.name}"
