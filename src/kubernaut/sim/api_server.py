@@ -21,10 +21,10 @@ from kubernaut.sim.asgi import (
 from kubernaut.sim.errors import ApiError
 from kubernaut.sim.handlers import ResourceHandlers, is_dry_run
 from kubernaut.sim.openapi import openapi_v2, openapi_v3_group, openapi_v3_index
+from kubernaut.sim.physics.prometheus import proxy_metrics
 from kubernaut.sim.requestlog import RequestRecord
 from kubernaut.sim.resources import ResourceType
 from kubernaut.sim.routing import ResourcePath, parse_resource_path
-from kubernaut.sim.physics.prometheus import proxy_metrics
 from kubernaut.sim.subresources import bind, evict, pod_log, scale
 from kubernaut.sim.virtual import access_review, metrics
 
