@@ -252,6 +252,19 @@ def test_suspended_cron_job_creates_nothing(cluster: Cluster) -> None:
     assert items(cluster, "batch/v1", "Job") == []
 
 
+@pytest.mark.parametrize(("deadline", "expected"), [(None, ["report-28928190"]), (60, [])])
+def test_missed_runs_start_late_only_within_the_starting_deadline(
+    cluster: Cluster, deadline: int | None, expected: list[str]
+) -> None:
+    options: dict[str, Any] = {} if deadline is None else {"startingDeadlineSeconds": deadline}
+    cluster.apply([cron_job(suspend=True, **options)])
+    cluster.advance(31 * 60)
+    change(cluster, "batch/v1", "CronJob", "report", lambda c: c["spec"].update(suspend=False))
+    cluster.advance(0)
+    # Resumed at 00:31: the 00:30 run is one minute late.
+    assert [j["metadata"]["name"] for j in items(cluster, "batch/v1", "Job")] == expected
+
+
 def test_invalid_schedule_is_reported(cluster: Cluster) -> None:
     cluster.apply([cron_job("every tuesday")])
     cluster.advance(0)

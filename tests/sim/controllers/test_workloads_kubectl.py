@@ -97,3 +97,33 @@ def test_statefulset_rollout_and_undo(kubectl: Any) -> None:
     assert images.split() == ["postgres:16", "postgres:16"]
     claims = kubectl("get", "pvc", "-o", "jsonpath={.items[*].metadata.name}")
     assert claims.split() == ["data-db-0", "data-db-1"]
+
+
+def test_stuck_rollout_fails_rollout_status_at_the_deadline(kubectl: Any) -> None:
+    kubectl("apply", "-f", "-", input=DEPLOYMENT)
+    kubectl("rollout", "status", "deploy/web", "--timeout=60s")
+    never_ready = {
+        "spec": {
+            "progressDeadlineSeconds": 30,
+            "template": {
+                "spec": {
+                    "containers": [
+                        {
+                            "name": "web",
+                            "image": "nginx:broken",
+                            "readinessProbe": {
+                                "httpGet": {"path": "/", "port": 80},
+                                "initialDelaySeconds": 100000,
+                            },
+                        }
+                    ]
+                }
+            },
+        }
+    }
+    kubectl("patch", "deploy/web", "-p", json.dumps(never_ready))
+    result = kubectl.run("rollout", "status", "deploy/web", "--timeout=60s", check=False)
+    assert result.returncode != 0
+    assert 'deployment "web" exceeded its progress deadline' in result.stderr
+    ready = kubectl("get", "deploy/web", "-o", "jsonpath={.status.readyReplicas}")
+    assert ready == "3"  # the old pods keep serving

@@ -20,6 +20,7 @@ from kubernaut.sim.server import Simulator
 
 SCENARIO_FILE = "scenario.yaml"
 MANIFESTS_DIR = "manifests"
+INCIDENT_DIR = "incident"
 SIGNAL_FILES = ("signal.yaml", "signal.json")
 SUPPORTED_VERSIONS = {API_VERSION: ScenarioSpec}
 """Every version of the format this loader reads, and its model."""
@@ -39,6 +40,8 @@ class Scenario:
     directory: Path
     manifests: list[Obj]
     """The starting cluster, in the order the simulator applies it."""
+    incident: list[Obj]
+    """What changes once the starting cluster has settled (empty when nothing does)."""
     signal: ScenarioSignal
 
     @property
@@ -81,10 +84,11 @@ def load_scenario(path: Path) -> Scenario:
         raise ScenarioError.at(
             file, "name", f"{spec.name!r} must equal the directory's name {directory_name!r}"
         )
-    manifests = _read_manifests(directory / MANIFESTS_DIR)
-    _check_references(file, spec, manifests)
+    manifests = _read_manifests(directory / MANIFESTS_DIR, required=True)
+    incident = _read_manifests(directory / INCIDENT_DIR, required=False)
+    _check_references(file, spec, [*manifests, *incident])
     signal = read_signal(_signal_path(file, directory, spec.signal), spec.signal.type)
-    return Scenario(spec, directory, manifests, signal)
+    return Scenario(spec, directory, manifests, incident, signal)
 
 
 def list_scenarios(root: Path) -> list[Scenario]:
@@ -132,8 +136,10 @@ def _read_spec(file: Path) -> ScenarioSpec:
         raise ScenarioError.from_validation(file, error, model_keys(model)) from None
 
 
-def _read_manifests(directory: Path) -> list[Obj]:
+def _read_manifests(directory: Path, *, required: bool) -> list[Obj]:
     if not directory.is_dir():
+        if not required:
+            return []
         raise ScenarioError.at(
             directory, "", "no such directory: the starting cluster is its manifests/*.yaml"
         )
@@ -150,7 +156,7 @@ def _read_manifests(directory: Path) -> list[Obj]:
                     file, f"object {index + 1} ({obj['kind']})", "metadata.name is required"
                 )
         manifests.extend(objects)
-    if not manifests:
+    if not manifests and required:
         raise ScenarioError.at(directory, "", "no manifests: the starting cluster is empty")
     return manifests
 

@@ -78,7 +78,11 @@ class SimulatorSettings(FormatModel):
 class SignalSpec(FormatModel):
     """Where the signal that reports the incident is, and what sent it."""
 
-    type: SignalType = Field(description="alertmanager or kubernetes-event.")
+    type: SignalType | None = Field(
+        default=None,
+        description="alertmanager or kubernetes-event; default: told from the payload "
+        "(alerts: Alertmanager; kind: Event: a Kubernetes Event).",
+    )
     file: str | None = Field(
         default=None,
         description="Its path inside the scenario directory; default signal.yaml or "
@@ -157,5 +161,5 @@ class ScenarioSpec(FormatModel):
     tags: list[str] = Field(default_factory=list, description="Free-form labels for filtering.")
     difficulty: Difficulty = Field(description="easy, medium or hard.")
     simulator: SimulatorSettings = Field(default_factory=SimulatorSettings)
-    signal: SignalSpec
+    signal: SignalSpec = Field(default_factory=SignalSpec)
     expectations: Expectations

@@ -91,8 +91,9 @@ class ScenarioSignal:
     payload: dict[str, Any]
 
 
-def read_signal(path: Path, signal_type: SignalType) -> ScenarioSignal:
-    """Read ``path`` (YAML or JSON) and check it has the shape ``signal_type`` sends."""
+def read_signal(path: Path, signal_type: SignalType | None = None) -> ScenarioSignal:
+    """Read ``path`` (YAML or JSON) and check it has the shape ``signal_type`` sends
+    (by default, the type the payload looks like)."""
     try:
         text = path.read_text()
     except OSError as error:
@@ -104,9 +105,24 @@ def read_signal(path: Path, signal_type: SignalType) -> ScenarioSignal:
     except (json.JSONDecodeError, yaml.YAMLError) as error:
         raise ScenarioError.at(path, "", f"not valid {path.suffix[1:].upper()}: {error}") from None
     if not isinstance(payload, dict):
-        raise ScenarioError.at(path, "", f"a {signal_type} signal must be a mapping")
+        raise ScenarioError.at(path, "", "a signal must be a mapping")
+    if signal_type is None:
+        signal_type = _type_of(path, payload)
     try:
         _SHAPES[signal_type].model_validate(payload)
     except ValidationError as error:
         raise ScenarioError.from_validation(path, error) from None
     return ScenarioSignal(signal_type, path, payload)
+
+
+def _type_of(path: Path, payload: dict[str, Any]) -> SignalType:
+    if "alerts" in payload:
+        return SignalType.ALERTMANAGER
+    if payload.get("kind") == "Event":
+        return SignalType.KUBERNETES_EVENT
+    raise ScenarioError.at(
+        path,
+        "",
+        "cannot tell what sent this signal: an Alertmanager payload has alerts, a Kubernetes "
+        "Event has kind: Event (or set signal.type in scenario.yaml)",
+    )

@@ -60,10 +60,6 @@ def seconds_until_available(pod: Obj, min_ready_seconds: int, now: datetime) -> 
     return 0.0 if remaining < 0 else remaining + 1.0
 
 
-def is_available(pod: Obj, min_ready_seconds: int, now: datetime) -> bool:
-    return seconds_until_available(pod, min_ready_seconds, now) == 0.0
-
-
 def restart_count(pod: Obj) -> int:
     return sum(
         int(status.get("restartCount") or 0)

@@ -1,0 +1,70 @@
+"""Staging a scenario's incident on a running simulator.
+
+The starting cluster (``manifests/``) is healthy or already broken; ``incident/``, when
+present, is applied once the starting workloads have rolled out, so that a bad rollout
+has a previous revision to roll back to and a failing node first has pods to lose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+
+from kubernaut.sim.scenario.loader import Scenario
+from kubernaut.sim.scenario.predicates import (
+    DaemonSetReady,
+    DeploymentReady,
+    HealthReport,
+    Predicate,
+    StatefulSetReady,
+    evaluate_health,
+)
+from kubernaut.sim.scenario.reader import HttpClusterReader, Obj
+from kubernaut.sim.server import Simulator
+
+_READY = {
+    "Deployment": DeploymentReady,
+    "StatefulSet": StatefulSetReady,
+    "DaemonSet": DaemonSetReady,
+}
+
+
+def settled_predicates(manifests: list[Obj]) -> list[Predicate]:
+    """A readiness predicate for every Deployment, StatefulSet and DaemonSet in ``manifests``."""
+    predicates: list[Predicate] = []
+    for obj in manifests:
+        ready = _READY.get(obj["kind"]) if obj.get("apiVersion") == "apps/v1" else None
+        if ready is not None:
+            metadata = obj["metadata"]
+            where = {"namespace": metadata.get("namespace") or "default", "name": metadata["name"]}
+            predicates.append(ready.model_validate(where))
+    return predicates
+
+
+async def stage_incident(
+    scenario: Scenario, simulator: Simulator, *, timeout: float = 60.0, interval: float = 0.2
+) -> HealthReport | None:
+    """Wait (at most ``timeout`` real seconds) until the starting workloads are ready, then
+    apply ``incident/``. Returns the settled report; None when there is no incident.
+
+    Raises TimeoutError naming what did not settle.
+    """
+    if not scenario.incident:
+        return None
+    predicates = settled_predicates(scenario.manifests)
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    async with HttpClusterReader(simulator.kubeconfig_path) as reader:
+        report = await evaluate_health(predicates, reader)
+        while not report.ok:
+            if loop.time() > deadline:
+                failing = "; ".join(result.detail for result in report.failing)
+                raise TimeoutError(
+                    f"scenario {scenario.name}: the starting cluster did not settle within "
+                    f"{timeout:g} s, so the incident was not applied: {failing}"
+                )
+            await asyncio.sleep(interval)
+            report = await evaluate_health(predicates, reader)
+    incident = copy.deepcopy(scenario.incident)
+    await simulator.acall(lambda cluster: cluster.apply(incident))
+    return report
