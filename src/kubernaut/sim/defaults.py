@@ -76,6 +76,8 @@ class Defaulter:
 
     def _default_job(self, obj: Obj, old: Obj | None) -> None:
         spec = obj.setdefault("spec", {})
+        if old is None and not spec.get("manualSelector"):
+            _generate_job_selector(obj)
         spec.setdefault("completions", 1)
         spec.setdefault("parallelism", 1)
         spec.setdefault("backoffLimit", 6)
@@ -110,6 +112,21 @@ class Defaulter:
         spec.setdefault("volumeMode", "Filesystem")
         spec.setdefault("storageClassName", "standard")
         obj.setdefault("status", {}).setdefault("phase", "Pending")
+
+
+def _generate_job_selector(job: Obj) -> None:
+    """The API server's generated selector: the job's uid, also labelled on its template."""
+    uid = job["metadata"]["uid"]
+    name = job["metadata"]["name"]
+    labels = {
+        "batch.kubernetes.io/controller-uid": uid,
+        "batch.kubernetes.io/job-name": name,
+        "controller-uid": uid,
+        "job-name": name,
+    }
+    job["spec"]["selector"] = {"matchLabels": {"batch.kubernetes.io/controller-uid": uid}}
+    template_meta = job["spec"].setdefault("template", {}).setdefault("metadata", {})
+    template_meta["labels"] = {**(template_meta.get("labels") or {}), **labels}
 
 
 def default_pod_spec(spec: Obj) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import sys
 import threading
@@ -12,6 +13,9 @@ from typing import Any
 
 from kubernaut.sim.manifests import ManifestError, load_manifests
 from kubernaut.sim.objects import Obj
+from kubernaut.sim.scenario import ClusterReadError, Scenario, ScenarioError, load_scenario
+from kubernaut.sim.scenario.loader import INCIDENT_DIR, SCENARIO_FILE
+from kubernaut.sim.scenario.staging import stage_incident
 from kubernaut.sim.server import Simulator
 
 SAMPLE_NAMESPACES = ("shop", "monitoring")
@@ -32,21 +36,37 @@ def serve(
     seed: int,
     sample: bool,
 ) -> int:
-    manifests = sample_manifests() if sample else []
-    if scenario is not None:
+    options: dict[str, Any] = {
+        "port": port,
+        "speed": speed,
+        "kubeconfig_path": kubeconfig_out.resolve() if kubeconfig_out else None,
+    }
+    loaded: Scenario | None = None
+    if scenario is not None and (scenario / SCENARIO_FILE).is_file():
+        # A scenario is a whole cluster: it replaces the sample, and brings its seed
+        # (unless --seed asks for another) and its registry's missing images.
         try:
-            manifests.extend(load_manifests(scenario))
-        except ManifestError as error:
+            loaded = load_scenario(scenario)
+        except ScenarioError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        if seed:
+            options["seed"] = seed
+        print(
+            f"Scenario {loaded.name} ({loaded.spec.difficulty}): "
+            f"its {loaded.signal.type} signal is {loaded.signal.path}"
+        )
+    else:
+        manifests = sample_manifests() if sample else []
+        if scenario is not None:
+            try:
+                manifests.extend(load_manifests(scenario))
+            except ManifestError as error:
+                print(f"error: {error}", file=sys.stderr)
+                return 2
+        options.update(seed=seed, manifests=manifests)
     try:
-        simulator = Simulator(
-            port=port,
-            speed=speed,
-            seed=seed,
-            manifests=manifests,
-            kubeconfig_path=kubeconfig_out.resolve() if kubeconfig_out else None,
-        ).start()
+        simulator = (loaded.build_simulator(**options) if loaded else Simulator(**options)).start()
     except (RuntimeError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         print("hint: pick another --port, or 0 for any free one", file=sys.stderr)
@@ -55,6 +75,8 @@ def serve(
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     print(f"Kubernetes API simulator listening on {simulator.url} (speed x{speed:g})")
     print(f"export KUBECONFIG={simulator.kubeconfig_path}", flush=True)
+    if loaded is not None and loaded.incident:
+        threading.Thread(target=_stage, args=(loaded, simulator), daemon=True).start()
     try:
         while not stop.wait(0.5):
             pass
@@ -63,6 +85,16 @@ def serve(
     finally:
         simulator.stop()
     return 0
+
+
+def _stage(scenario: Scenario, simulator: Simulator) -> None:
+    """Apply the scenario's incident once its starting workloads are ready."""
+    try:
+        asyncio.run(stage_incident(scenario, simulator))
+    except (TimeoutError, ClusterReadError, RuntimeError) as error:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+        return
+    print(f"Incident of {scenario.name} applied ({INCIDENT_DIR}/).", flush=True)
 
 
 def demo(speed: float) -> int:

@@ -477,8 +477,10 @@ class Store:
             raise invalid(resource.kind, obj["metadata"].get("name", ""), problems, resource.group)
 
     def _grace_period(self, resource: ResourceType, obj: Obj, requested: int | None) -> int:
-        """Pods bound to a node terminate gracefully; everything else goes at once."""
+        """Running pods bound to a node terminate gracefully; everything else goes at once."""
         if resource.key != "pods" or not obj.get("spec", {}).get("nodeName"):
+            return 0
+        if obj.get("status", {}).get("phase") in ("Succeeded", "Failed"):
             return 0
         if requested is not None:
             return max(requested, 0)

@@ -66,6 +66,8 @@ class ControllerManager:
         self._routes: dict[str, list[tuple[Controller, Mapper]]] = {}
         self._ready: dict[tuple[int, Key], None] = {}
         self._timers: list[tuple[float, int, int, Key]] = []
+        self._timer_due: dict[tuple[int, Key], float] = {}
+        """The earliest pending timer per key; heap entries that differ are stale."""
         self._sequence = itertools.count()
         self._wake = asyncio.Event()
         self.reconciles = 0
@@ -83,6 +85,10 @@ class ControllerManager:
             self._wake.set()
         else:
             due = self._clock.elapsed() + after
+            pending = self._timer_due.get((index, key))
+            if pending is not None and pending <= due:
+                return  # an earlier recheck of the same key is already scheduled
+            self._timer_due[(index, key)] = due
             heapq.heappush(self._timers, (due, next(self._sequence), index, key))
             self._wake.set()
 
@@ -165,7 +171,9 @@ class ControllerManager:
         due = self._timers[0][0]
         while self._timers and self._timers[0][0] == due:
             _, _, index, key = heapq.heappop(self._timers)
-            self._ready[(index, key)] = None
+            if self._timer_due.get((index, key)) == due:
+                del self._timer_due[(index, key)]
+                self._ready[(index, key)] = None
         return True
 
     async def _sleep_until_work(self) -> None:

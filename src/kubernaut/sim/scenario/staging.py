@@ -22,6 +22,7 @@ from kubernaut.sim.scenario.predicates import (
 from kubernaut.sim.scenario.reader import HttpClusterReader, Obj
 from kubernaut.sim.server import Simulator
 
+_POLL_SECONDS = 0.2
 _READY = {
     "Deployment": DeploymentReady,
     "StatefulSet": StatefulSetReady,
@@ -42,29 +43,29 @@ def settled_predicates(manifests: list[Obj]) -> list[Predicate]:
 
 
 async def stage_incident(
-    scenario: Scenario, simulator: Simulator, *, timeout: float = 60.0, interval: float = 0.2
+    scenario: Scenario, simulator: Simulator, *, settle_seconds: float = 60.0
 ) -> HealthReport | None:
-    """Wait (at most ``timeout`` real seconds) until the starting workloads are ready, then
-    apply ``incident/``. Returns the settled report; None when there is no incident.
+    """Wait until the starting workloads are ready (for at most ``settle_seconds`` of real
+    time), then apply ``incident/``. Returns the settled report; None without an incident.
 
     Raises TimeoutError naming what did not settle.
     """
     if not scenario.incident:
         return None
     predicates = settled_predicates(scenario.manifests)
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
     async with HttpClusterReader(simulator.kubeconfig_path) as reader:
         report = await evaluate_health(predicates, reader)
-        while not report.ok:
-            if loop.time() > deadline:
-                failing = "; ".join(result.detail for result in report.failing)
-                raise TimeoutError(
-                    f"scenario {scenario.name}: the starting cluster did not settle within "
-                    f"{timeout:g} s, so the incident was not applied: {failing}"
-                )
-            await asyncio.sleep(interval)
-            report = await evaluate_health(predicates, reader)
+        try:
+            async with asyncio.timeout(settle_seconds):
+                while not report.ok:
+                    await asyncio.sleep(_POLL_SECONDS)
+                    report = await evaluate_health(predicates, reader)
+        except TimeoutError:
+            failing = "; ".join(result.detail for result in report.failing)
+            raise TimeoutError(
+                f"scenario {scenario.name}: the starting cluster did not settle within "
+                f"{settle_seconds:g} s, so the incident was not applied: {failing}"
+            ) from None
     incident = copy.deepcopy(scenario.incident)
     await simulator.acall(lambda cluster: cluster.apply(incident))
     return report

@@ -66,9 +66,19 @@ def plural(count: int, word: str) -> str:
 
 
 def summarize(pods: Iterable[Obj]) -> str:
-    """``2 pods in CrashLoopBackOff, 1 pod in ImagePullBackOff``; empty when all is well."""
-    reasons = Counter(reason for pod in pods if (reason := trouble(pod)) is not None)
-    return ", ".join(f"{plural(n, 'pod')} in {reason}" for reason, n in reasons.most_common())
+    """``2 pods in CrashLoopBackOff, 1 pod running but not ready``; empty when all is well."""
+    reasons: Counter[str] = Counter()
+    unready = 0
+    for pod in pods:
+        reason = trouble(pod)
+        if reason is not None:
+            reasons[reason] += 1
+        elif (pod.get("status") or {}).get("phase") == "Running" and not is_ready(pod):
+            unready += 1
+    parts = [f"{plural(n, 'pod')} in {reason}" for reason, n in reasons.most_common()]
+    if unready:
+        parts.append(f"{plural(unready, 'pod')} running but not ready")
+    return ", ".join(parts)
 
 
 def selector_of(workload: Obj) -> str | None:
