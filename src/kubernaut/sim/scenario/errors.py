@@ -91,6 +91,8 @@ def _message(detail: ErrorDetails, known: list[str]) -> str:
         return f"must be a mapping with exactly one key, the predicate's name (got {value!r})"
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         return f"must be a mapping (got {_type_name(value)})"
+    if kind == "too_short":
+        return f"must have at least {ctx.get('min_length')} item(s)"
     if kind == "list_type":
         return f"must be a list (got {_type_name(value)})"
     return str(detail["msg"])

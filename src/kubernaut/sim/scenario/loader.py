@@ -11,10 +11,10 @@ import yaml
 from pydantic import ValidationError
 
 from kubernaut.sim.manifests import MANIFEST_SUFFIXES, ManifestError, load_manifests
+from kubernaut.sim.objects import Obj
 from kubernaut.sim.scenario.errors import ScenarioError, model_keys
 from kubernaut.sim.scenario.model import API_VERSION, Expectations, ScenarioSpec, SignalSpec
 from kubernaut.sim.scenario.predicates import ObjectRef
-from kubernaut.sim.scenario.reader import Obj
 from kubernaut.sim.scenario.signals import ScenarioSignal, read_signal
 from kubernaut.sim.server import Simulator
 

@@ -20,7 +20,7 @@ from kubernaut.sim.scenario.actions import (
 )
 from kubernaut.sim.scenario.base import DnsLabel, FormatModel
 from kubernaut.sim.scenario.categories import RootCauseCategory
-from kubernaut.sim.scenario.predicates import HealthPredicate
+from kubernaut.sim.scenario.predicates import HealthPredicate, Symptom
 from kubernaut.sim.scenario.signals import SignalType
 
 API_VERSION = "kubernaut.io/scenario/v1"
@@ -114,6 +114,11 @@ class Expectations(FormatModel):
     )
     forbidden_actions: list[ForbiddenAction] = Field(
         default_factory=list, description="Actions an agent must not take here."
+    )
+    symptoms: list[Symptom] = Field(
+        default_factory=list,
+        description="What the incident looks like through the API once it has set in (after "
+        "warmup); every health predicate must be failing then too.",
     )
     health: list[HealthPredicate] = Field(
         default_factory=list,

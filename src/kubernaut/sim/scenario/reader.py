@@ -11,12 +11,13 @@ import contextlib
 import ssl
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Protocol
+from typing import Protocol
 
 import httpx
 import yaml
 
-Obj = dict[str, Any]
+from kubernaut.sim.objects import Obj
+
 ObjList = list[Obj]
 
 RESOURCES: dict[tuple[str, str], tuple[str, bool]] = {
@@ -35,7 +36,8 @@ RESOURCES: dict[tuple[str, str], tuple[str, bool]] = {
     ("metrics.k8s.io/v1beta1", "PodMetrics"): ("pods", True),
     ("metrics.k8s.io/v1beta1", "NodeMetrics"): ("nodes", False),
 }
-"""``(apiVersion, kind)`` -> ``(plural, namespaced)`` for every kind the predicates read."""
+"""``(apiVersion, kind)`` -> ``(plural, namespaced)``: the kinds health predicates and the
+evals read."""
 
 _PAGE = 500
 
@@ -172,23 +174,23 @@ def _connection(kubeconfig: Path, context: str | None) -> tuple[str, str, ssl.SS
         names = _named(config, "contexts", chosen)
         cluster = _named(config, "clusters", names["cluster"])
         user = _named(config, "users", names["user"])
-        server = str(cluster["server"])
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as error:
+        token = user.get("token") or ""
+        if not token and user.get("tokenFile"):
+            token = (kubeconfig.parent / user["tokenFile"]).read_text().strip()
+        return str(cluster["server"]), str(token), _verification(kubeconfig.parent, cluster)
+    except (OSError, ValueError, yaml.YAMLError, KeyError, TypeError) as error:
         raise ClusterReadError(f"{kubeconfig}: not a usable kubeconfig: {error!r}") from None
-    token = user.get("token") or ""
-    if not token and user.get("tokenFile"):
-        token = (kubeconfig.parent / user["tokenFile"]).read_text().strip()
-    verify: ssl.SSLContext | bool = True
+
+
+def _verification(base: Path, cluster: Obj) -> ssl.SSLContext | bool:
     if cluster.get("insecure-skip-tls-verify"):
-        verify = False
-    elif cluster.get("certificate-authority-data"):
+        return False
+    if cluster.get("certificate-authority-data"):
         pem = base64.b64decode(cluster["certificate-authority-data"]).decode()
-        verify = ssl.create_default_context(cadata=pem)
-    elif cluster.get("certificate-authority"):
-        verify = ssl.create_default_context(
-            cafile=str(kubeconfig.parent / cluster["certificate-authority"])
-        )
-    return server, str(token), verify
+        return ssl.create_default_context(cadata=pem)
+    if cluster.get("certificate-authority"):
+        return ssl.create_default_context(cafile=str(base / cluster["certificate-authority"]))
+    return True
 
 
 def _named(config: Obj, section: str, name: str) -> Obj:

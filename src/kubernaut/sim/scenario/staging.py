@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import copy
 
+from kubernaut.sim.objects import Obj
 from kubernaut.sim.scenario.loader import Scenario
 from kubernaut.sim.scenario.predicates import (
     DaemonSetReady,
@@ -19,9 +20,10 @@ from kubernaut.sim.scenario.predicates import (
     StatefulSetReady,
     evaluate_health,
 )
-from kubernaut.sim.scenario.reader import HttpClusterReader, Obj
+from kubernaut.sim.scenario.reader import HttpClusterReader
 from kubernaut.sim.server import Simulator
 
+_MANUAL_STEP_SECONDS = 5.0
 _POLL_SECONDS = 0.2
 _READY = {
     "Deployment": DeploymentReady,
@@ -46,7 +48,8 @@ async def stage_incident(
     scenario: Scenario, simulator: Simulator, *, settle_seconds: float = 60.0
 ) -> HealthReport | None:
     """Wait until the starting workloads are ready (for at most ``settle_seconds`` of real
-    time), then apply ``incident/``. Returns the settled report; None without an incident.
+    time; with manual simulated time, stepping it 5 s at a time), then apply ``incident/``.
+    Returns the settled report; None without an incident.
 
     Raises TimeoutError naming what did not settle.
     """
@@ -58,7 +61,10 @@ async def stage_incident(
         try:
             async with asyncio.timeout(settle_seconds):
                 while not report.ok:
-                    await asyncio.sleep(_POLL_SECONDS)
+                    if simulator.cluster.clock.manual:  # time moves only when we move it
+                        await asyncio.to_thread(simulator.advance, _MANUAL_STEP_SECONDS)
+                    else:
+                        await asyncio.sleep(_POLL_SECONDS)
                     report = await evaluate_health(predicates, reader)
         except TimeoutError:
             failing = "; ".join(result.detail for result in report.failing)

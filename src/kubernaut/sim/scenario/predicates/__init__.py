@@ -21,6 +21,7 @@ from kubernaut.sim.scenario.predicates.nodes import NodeCondition, NodeSchedulab
 from kubernaut.sim.scenario.predicates.pods import FAILING_REASONS, NoContainerIn, PodsReady
 from kubernaut.sim.scenario.predicates.services import ServiceHasEndpoints
 from kubernaut.sim.scenario.predicates.storage import PvcCapacityAtLeast
+from kubernaut.sim.scenario.predicates.symptoms import ContainerIn, EventSeen, LogContains
 from kubernaut.sim.scenario.predicates.workloads import (
     DaemonSetReady,
     DeploymentReady,
@@ -73,6 +74,16 @@ HealthPredicate = Annotated[
 ]
 """Any one predicate, chosen by its single YAML key."""
 
+SYMPTOMS: tuple[type[Predicate], ...] = (ContainerIn, EventSeen, LogContains)
+
+Symptom = Annotated[
+    Annotated[ContainerIn, Tag(ContainerIn.key)]
+    | Annotated[EventSeen, Tag(EventSeen.key)]
+    | Annotated[LogContains, Tag(LogContains.key)],
+    Discriminator(_predicate_name),
+]
+"""Any one symptom predicate, chosen by its single YAML key."""
+
 
 @dataclass(frozen=True)
 class HealthReport:
@@ -98,13 +109,17 @@ async def evaluate_health(predicates: Sequence[Predicate], reader: ClusterReader
 __all__ = [
     "FAILING_REASONS",
     "PREDICATES",
+    "SYMPTOMS",
+    "ContainerIn",
     "DaemonSetReady",
     "DeploymentReady",
     "ErrorRateBelow",
+    "EventSeen",
     "HealthPredicate",
     "HealthReport",
     "HpaBelowTarget",
     "HpaNotLimited",
+    "LogContains",
     "NoContainerIn",
     "NoPodsOnNode",
     "NodeCondition",
@@ -117,5 +132,6 @@ __all__ = [
     "PvcCapacityAtLeast",
     "ServiceHasEndpoints",
     "StatefulSetReady",
+    "Symptom",
     "evaluate_health",
 ]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from kubernaut.sim.objects import Obj
 from kubernaut.sim.scenario.base import DnsLabel
 from kubernaut.sim.scenario.predicates.base import ObjectRef, Predicate
-from kubernaut.sim.scenario.reader import ClusterReader, Obj
+from kubernaut.sim.scenario.reader import ClusterReader
 
 
 class _Autoscaler(Predicate):

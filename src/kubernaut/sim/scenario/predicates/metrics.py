@@ -8,13 +8,14 @@ from typing import Literal
 
 from pydantic import Field
 
+from kubernaut.sim.objects import Obj
 from kubernaut.sim.quantity import parse_quantity
 from kubernaut.sim.scenario.base import DnsLabel
 from kubernaut.sim.scenario.predicates.base import ObjectRef, Predicate
 from kubernaut.sim.scenario.predicates.pods import SelectedPods
 from kubernaut.sim.scenario.predicates.podstate import is_ready, plural, workload_pods
 from kubernaut.sim.scenario.predicates.prometheus import Sample, parse_samples
-from kubernaut.sim.scenario.reader import ClusterReader, ClusterReadError, Obj
+from kubernaut.sim.scenario.reader import ClusterReader, ClusterReadError
 
 REQUESTS_METRIC = "http_requests_total"
 PROMETHEUS_PORT = "prometheus.io/port"
@@ -50,17 +51,19 @@ class PodMetricBelow(SelectedPods):
                 highest = max(highest, fraction)
                 if fraction >= Decimal(str(self.fraction_of_limit)):
                     over.append(f"{name}/{container} at {fraction:.0%}")
-        head = f"{self.subject()}: {self.resource}"
-        if not limited:
-            return False, f"{head}: no container has a {self.resource} limit"
         problems = []
         if over:
-            problems.append(f"over {self.fraction_of_limit:.0%} of the limit: {', '.join(over)}")
+            share = f"{self.fraction_of_limit:.0%}"
+            problems.append(f"{self.resource} over {share} of the limit: {', '.join(over)}")
         if unmeasured:
             problems.append(f"no metrics for {', '.join(unmeasured)}")
+        if not problems and not limited:
+            problems.append(f"no container has a {self.resource} limit")
         if problems:
-            return False, f"{head} {'; '.join(problems)}"
-        return True, f"{head} at most {highest:.0%} of the limit ({plural(len(pods), 'pod')})"
+            return False, f"{self.subject()}: {'; '.join(problems)}"
+        share = f"{highest:.0%}"
+        pods_text = plural(len(pods), "pod")
+        return True, f"{self.subject()}: {self.resource} at most {share} of the limit ({pods_text})"
 
     def _fractions(self, pod: Obj, metrics: Obj) -> list[tuple[str, Decimal]]:
         """(container, usage / limit) for each measured container that has a limit."""

@@ -6,9 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from kubernaut.sim.objects import Obj
 from kubernaut.sim.scenario.predicates.base import ObjectRef, Predicate
 from kubernaut.sim.scenario.predicates.podstate import condition_status, plural
-from kubernaut.sim.scenario.reader import ClusterReader, Obj
+from kubernaut.sim.scenario.reader import ClusterReader
 
 
 class _OnNode(Predicate):

@@ -6,7 +6,8 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
-from kubernaut.sim.scenario.reader import ClusterReader, Obj, ObjList
+from kubernaut.sim.objects import Obj
+from kubernaut.sim.scenario.reader import ClusterReader, ObjList
 from kubernaut.sim.selectors import LabelSelector
 
 

@@ -7,10 +7,11 @@ from typing import ClassVar, NamedTuple
 
 from pydantic import Field
 
+from kubernaut.sim.objects import Obj
 from kubernaut.sim.scenario.base import DnsLabel
 from kubernaut.sim.scenario.predicates.base import ObjectRef, Predicate
 from kubernaut.sim.scenario.predicates.podstate import count, plural, summarize, workload_pods
-from kubernaut.sim.scenario.reader import ClusterReader, Obj
+from kubernaut.sim.scenario.reader import ClusterReader
 
 REVISION = "deployment.kubernetes.io/revision"
 
