@@ -41,7 +41,10 @@ def sim_serve(
     port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).")] = 0,
     scenario: Annotated[
         Path | None,
-        typer.Option(help="Manifests (file or directory) to load into the cluster at start."),
+        typer.Option(
+            help="A scenario directory (with scenario.yaml), or manifests (a file or a "
+            "directory) to load at start."
+        ),
     ] = None,
     kubeconfig_out: Annotated[
         Path | None, typer.Option(help="Where to write the kubeconfig (default: a temp file).")
