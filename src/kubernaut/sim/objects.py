@@ -15,11 +15,6 @@ def deep_copy(obj: Obj) -> Obj:
     return copied
 
 
-def meta(obj: Obj) -> Obj:
-    metadata: Obj = obj.setdefault("metadata", {})
-    return metadata
-
-
 def name_of(obj: Obj) -> str:
     return str(obj.get("metadata", {}).get("name", ""))
 

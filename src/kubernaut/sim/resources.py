@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kubernaut.sim.errors import ApiError
@@ -39,7 +39,6 @@ class ResourceType:
     scale: ScaleSpec | None = None
     status_reset_on_create: bool = True
     """Whether create drops the status (true for types with a status subresource but nodes)."""
-    extra_subresources: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def key(self) -> str:
