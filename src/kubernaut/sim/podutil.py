@@ -6,12 +6,17 @@ from kubernaut.sim.objects import Obj
 from kubernaut.sim.quantity import bytes_of, millicores
 
 
-def condition(obj: Obj, condition_type: str) -> Obj | None:
-    for entry in obj.get("status", {}).get("conditions") or []:
+def find_condition(status: Obj, condition_type: str) -> Obj | None:
+    """The condition of ``condition_type`` in a status (not an object), if any."""
+    for entry in status.get("conditions") or []:
         if entry.get("type") == condition_type:
             found: Obj = entry
             return found
     return None
+
+
+def condition(obj: Obj, condition_type: str) -> Obj | None:
+    return find_condition(obj.get("status") or {}, condition_type)
 
 
 def condition_true(obj: Obj, condition_type: str) -> bool:

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 from kubernaut.sim.objects import Obj
+from kubernaut.sim.podutil import find_condition
 
-
-def find_condition(status: Obj, condition_type: str) -> Obj | None:
-    for condition in status.get("conditions") or []:
-        if condition.get("type") == condition_type:
-            found: Obj = condition
-            return found
-    return None
+__all__ = ["condition_true", "find_condition", "remove_condition", "set_condition"]
 
 
 def condition_true(status: Obj, condition_type: str) -> bool:

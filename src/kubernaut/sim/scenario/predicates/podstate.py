@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from kubernaut.sim.objects import Obj
+from kubernaut.sim.podutil import condition as object_condition
 from kubernaut.sim.scenario.reader import ClusterReader, ObjList
 from kubernaut.sim.selectors import LabelSelector
 
@@ -17,17 +18,9 @@ def is_live(pod: Obj) -> bool:
     return not deleting and (pod.get("status") or {}).get("phase") not in ("Succeeded", "Failed")
 
 
-def _condition(obj: Obj, condition_type: str) -> Obj | None:
-    for condition in (obj.get("status") or {}).get("conditions") or []:
-        if condition.get("type") == condition_type:
-            found: Obj = condition
-            return found
-    return None
-
-
 def condition_status(obj: Obj, condition_type: str) -> str | None:
-    condition = _condition(obj, condition_type)
-    return None if condition is None else str(condition.get("status"))
+    found = object_condition(obj, condition_type)
+    return None if found is None else str(found.get("status"))
 
 
 def is_ready(pod: Obj) -> bool:
@@ -54,7 +47,7 @@ def trouble(pod: Obj) -> str | None:
         reason = current_reason(status)
         if reason is not None and reason != "Completed":
             return reason
-    scheduled = _condition(pod, "PodScheduled")
+    scheduled = object_condition(pod, "PodScheduled")
     if scheduled is not None and scheduled.get("status") == "False":
         return str(scheduled.get("reason") or "Unschedulable")
     return None
