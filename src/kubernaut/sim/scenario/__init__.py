@@ -10,6 +10,7 @@ A scenario is a directory with ``scenario.yaml`` (format ``kubernaut.io/scenario
             report = await evaluate_health(scenario.expectations.health, reader)
 """
 
+from kubernaut.core.categories import CATEGORY_DESCRIPTIONS, RootCauseCategory
 from kubernaut.sim.scenario.actions import (
     AcceptableAction,
     AcceptanceResult,
@@ -18,7 +19,6 @@ from kubernaut.sim.scenario.actions import (
     ForbiddenResult,
 )
 from kubernaut.sim.scenario.catalog import ACTION_CATALOG, DESTRUCTIVE_ACTIONS
-from kubernaut.sim.scenario.categories import CATEGORY_DESCRIPTIONS, RootCauseCategory
 from kubernaut.sim.scenario.errors import ScenarioError
 from kubernaut.sim.scenario.loader import (
     SUPPORTED_VERSIONS,

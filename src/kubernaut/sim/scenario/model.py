@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from kubernaut.core.categories import RootCauseCategory
 from kubernaut.sim.scenario.actions import (
     AcceptableAction,
     AcceptanceResult,
@@ -19,7 +20,6 @@ from kubernaut.sim.scenario.actions import (
     forbids,
 )
 from kubernaut.sim.scenario.base import DnsLabel, FormatModel
-from kubernaut.sim.scenario.categories import RootCauseCategory
 from kubernaut.sim.scenario.predicates import HealthPredicate, Symptom
 from kubernaut.sim.scenario.signals import SignalType
 

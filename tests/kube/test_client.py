@@ -1,18 +1,18 @@
-"""HttpClusterReader: the Kubernetes API as health predicates read it."""
+"""KubeClient: kubeconfig handling, reads and errors, as health predicates and tools use it."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import yaml
-from scenario_helpers import eventually
 
+from kubernaut.kube.resources import KNOWN_TYPES
 from kubernaut.sim.scenario import ClusterReadError, HttpClusterReader
 from kubernaut.sim.scenario.predicates import NodeCondition, PodsReady
-from kubernaut.sim.scenario.reader import resource_path
 from kubernaut.sim.server import Simulator
 
 NODE = {
@@ -47,9 +47,12 @@ async def test_get_list_and_raw(sim: Simulator) -> None:
         on_node = await reader.list("v1", "Pod", None, field_selector="metadata.name=web-1")
         assert [p["metadata"]["namespace"] for p in on_node] == ["shop"]
 
-        await eventually(
-            PodsReady.model_validate({"namespace": "shop", "selector": "app=web"}), reader
-        )
+        ready = PodsReady.model_validate({"namespace": "shop", "selector": "app=web"})
+        result = await ready.evaluate(reader)
+        async with asyncio.timeout(20):
+            while not result.ok:
+                await asyncio.sleep(0.1)
+                result = await ready.evaluate(reader)
         metrics = await reader.list("metrics.k8s.io/v1beta1", "PodMetrics", "shop", "app=web")
         assert [item["metadata"]["name"] for item in metrics] == ["web-1"]
 
@@ -132,16 +135,20 @@ async def test_a_kubeconfig_context_other_than_the_current_one(
 
 
 def test_resource_paths() -> None:
-    assert resource_path("v1", "Pod", "shop", "web-1") == "/api/v1/namespaces/shop/pods/web-1"
-    assert resource_path("v1", "Pod", None) == "/api/v1/pods"
-    assert resource_path("v1", "Node", "ignored", "n1") == "/api/v1/nodes/n1"
+    pod = KNOWN_TYPES[("v1", "Pod")]
+    assert pod.path("shop", "web-1") == "/api/v1/namespaces/shop/pods/web-1"
+    assert pod.path(None) == "/api/v1/pods"
+    assert pod.path("shop", "web-1", "eviction") == "/api/v1/namespaces/shop/pods/web-1/eviction"
+    assert KNOWN_TYPES[("v1", "Node")].path("ignored", "n1") == "/api/v1/nodes/n1"
     assert (
-        resource_path("metrics.k8s.io/v1beta1", "PodMetrics", "shop")
+        KNOWN_TYPES[("metrics.k8s.io/v1beta1", "PodMetrics")].path("shop")
         == "/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods"
     )
-    assert (
-        resource_path("autoscaling/v2", "HorizontalPodAutoscaler", "shop", "web")
-        == "/apis/autoscaling/v2/namespaces/shop/horizontalpodautoscalers/web"
-    )
-    with pytest.raises(ValueError, match="no resource path known for Widget"):
-        resource_path("example.com/v1", "Widget", "shop")
+
+
+async def test_unknown_kinds_are_discovered_or_refused(sim: Simulator) -> None:
+    async with HttpClusterReader(sim.kubeconfig_path) as reader:
+        with pytest.raises(ClusterReadError, match="serves no Widget"):
+            await reader.list("apps/v1", "Widget", "shop")
+        with pytest.raises(ClusterReadError, match="404"):
+            await reader.list("example.com/v1", "Widget", "shop")
