@@ -9,9 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import Kubectl
 from kubernaut.sim.server import Simulator
-from support import wait_for
+from support import Kubectl, wait_for
 
 pytestmark = pytest.mark.kubectl
 

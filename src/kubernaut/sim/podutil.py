@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from kubernaut.core.quantity import bytes_of, millicores
 from kubernaut.sim.objects import Obj
-from kubernaut.sim.quantity import bytes_of, millicores
 
 
 def find_condition(status: Obj, condition_type: str) -> Obj | None:

@@ -6,11 +6,11 @@ import zlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from kubernaut.core.quantity import format_millicores
 from kubernaut.sim.asgi import Request, Response, json_response
 from kubernaut.sim.errors import ApiError, not_found
 from kubernaut.sim.objects import Obj
 from kubernaut.sim.physics.usage import Usage
-from kubernaut.sim.quantity import format_millicores
 from kubernaut.sim.resources import ResourceType
 from kubernaut.sim.routing import ResourcePath
 from kubernaut.sim.selectors import LabelSelector

@@ -33,7 +33,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from kubernaut.sim.quantity import bytes_of, millicores, parse_quantity
+from kubernaut.core.quantity import bytes_of, millicores, parse_quantity
 
 BEHAVIOR_ANNOTATION = "sim.kubernaut.io/behavior"
 VOLUME_USED_ANNOTATION = "sim.kubernaut.io/used"

@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kubernaut.core.quantity import bytes_of, millicores
 from kubernaut.sim.asgi import Response, text_response
 from kubernaut.sim.clock import parse_time
 from kubernaut.sim.errors import ApiError, not_found
 from kubernaut.sim.objects import Obj, annotations_of
 from kubernaut.sim.physics.behavior import pod_behavior, volume_used_bytes
-from kubernaut.sim.quantity import bytes_of, millicores
 
 if TYPE_CHECKING:
     from kubernaut.sim.cluster import Cluster

@@ -11,10 +11,10 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kubernaut.core.quantity import bytes_of, millicores
 from kubernaut.sim.objects import Obj, annotations_of, is_deleting
 from kubernaut.sim.physics.behavior import ContainerBehavior, pod_behavior
 from kubernaut.sim.podutil import is_pod_ready
-from kubernaut.sim.quantity import bytes_of, millicores
 
 if TYPE_CHECKING:
     from kubernaut.sim.resources import ResourceType

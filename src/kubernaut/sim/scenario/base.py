@@ -8,8 +8,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 
+from kubernaut.core.quantity import parse_quantity
 from kubernaut.sim.errors import ApiError
-from kubernaut.sim.quantity import parse_quantity
 from kubernaut.sim.selectors import LabelSelector
 
 _DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
@@ -40,10 +40,7 @@ def _label_selector(value: str) -> str:
 
 
 def _quantity(value: str | int) -> str | int:
-    try:
-        parse_quantity(value)
-    except ValueError as error:
-        raise ValueError(f"{value!r} is not a Kubernetes quantity: {error}") from None
+    parse_quantity(value)  # its ValueError says what is wrong
     return value
 
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import PlainSerializer, PlainValidator
 
-from kubernaut.sim.quantity import parse_quantity
+from kubernaut.core.quantity import parse_quantity
 
 Scalar = str | int | float | bool
 

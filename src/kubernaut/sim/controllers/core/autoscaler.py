@@ -12,12 +12,12 @@ import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kubernaut.core.quantity import millicores
 from kubernaut.sim.controllers.base import BaseController
 from kubernaut.sim.controllers.manager import Key, Mapper, same_object
 from kubernaut.sim.errors import ApiError
 from kubernaut.sim.objects import Obj, is_deleting
 from kubernaut.sim.podutil import is_pod_ready, set_condition
-from kubernaut.sim.quantity import millicores
 from kubernaut.sim.selectors import LabelSelector
 
 if TYPE_CHECKING:

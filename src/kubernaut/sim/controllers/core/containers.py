@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Protocol
 
+from kubernaut.core.quantity import bytes_of
 from kubernaut.sim.objects import Obj
 from kubernaut.sim.physics.behavior import ContainerBehavior
 from kubernaut.sim.physics.registry import qualified_reference
-from kubernaut.sim.quantity import bytes_of
 
 PULL_SECONDS = 1.0
 INITIAL_BACKOFF = 10.0

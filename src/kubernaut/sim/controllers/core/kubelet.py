@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from kubernaut.core.quantity import bytes_of
 from kubernaut.sim.clock import format_time
 from kubernaut.sim.controllers.base import BaseController
 from kubernaut.sim.controllers.core.containers import (
@@ -30,7 +31,6 @@ from kubernaut.sim.physics.behavior import pod_behavior, volume_used_bytes
 from kubernaut.sim.physics.config_refs import ConfigLookup
 from kubernaut.sim.physics.registry import qualified_reference
 from kubernaut.sim.podutil import condition_true, set_condition
-from kubernaut.sim.quantity import bytes_of
 from kubernaut.sim.store import StoreEvent
 
 if TYPE_CHECKING:

@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kubernaut.core.quantity import bytes_of, millicores
 from kubernaut.sim.controllers.base import BaseController
 from kubernaut.sim.controllers.manager import Key, Mapper
 from kubernaut.sim.objects import Obj, is_deleting
@@ -16,7 +17,6 @@ from kubernaut.sim.podutil import (
     set_condition,
     tolerates,
 )
-from kubernaut.sim.quantity import bytes_of, millicores
 from kubernaut.sim.store import StoreEvent
 
 if TYPE_CHECKING:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from kubernaut.core.quantity import bytes_of
 from kubernaut.sim.controllers.base import BaseController
 from kubernaut.sim.controllers.manager import Key, Mapper, same_object
 from kubernaut.sim.objects import Obj, is_deleting
-from kubernaut.sim.quantity import bytes_of
 
 if TYPE_CHECKING:
     from kubernaut.sim.cluster import Cluster

@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import Field
 
+from kubernaut.core.quantity import parse_quantity
 from kubernaut.sim.objects import Obj
-from kubernaut.sim.quantity import parse_quantity
 from kubernaut.sim.scenario.base import DnsLabel
 from kubernaut.sim.scenario.predicates.base import ObjectRef, Predicate
 from kubernaut.sim.scenario.predicates.pods import SelectedPods

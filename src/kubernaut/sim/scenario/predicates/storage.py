@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from kubernaut.sim.quantity import parse_quantity
+from kubernaut.core.quantity import parse_quantity
 from kubernaut.sim.scenario.base import DnsLabel, Quantity
 from kubernaut.sim.scenario.predicates.base import Predicate
 from kubernaut.sim.scenario.reader import ClusterReader

@@ -23,23 +23,28 @@ _SUFFIXES = {
     "Pi": Decimal(2**50),
     "Ei": Decimal(2**60),
 }
-_QUANTITY = re.compile(r"^([+-]?[0-9.]+(?:[eE][+-]?[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$")
+_QUANTITY = re.compile(
+    r"^(?P<number>[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    r"(?P<suffix>Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]?)$"
+)
 
 
 def parse_quantity(value: str | int | float) -> Decimal:
-    """The quantity's value in base units; raises ValueError on anything malformed."""
+    """The quantity's value in base units (bytes, cores); ValueError when malformed."""
+    if isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a Kubernetes quantity")
     if isinstance(value, int | float):
         return Decimal(str(value))
     match = _QUANTITY.match(value.strip())
-    if not match:
+    if match is None:
         raise ValueError(
-            f"quantities must match the regular expression of a number and suffix: {value!r}"
+            f"{value!r} is not a Kubernetes quantity: write a number with an optional "
+            "suffix, e.g. 512Mi, 2Gi, 500m or 1.5"
         )
-    number, suffix = match.groups()
     try:
-        return Decimal(number) * _SUFFIXES[suffix]
+        return Decimal(match["number"]) * _SUFFIXES[match["suffix"]]
     except InvalidOperation:
-        raise ValueError(f"invalid quantity {value!r}") from None
+        raise ValueError(f"{value!r} is not a Kubernetes quantity") from None
 
 
 def millicores(value: str | int | float | None) -> int:
