@@ -64,11 +64,88 @@ def sim_serve(
 
 
 @app.command()
-def demo(
-    speed: Annotated[float, typer.Option(help="Simulated seconds per real second.")] = 20.0,
+def investigate(
+    scenario: Annotated[
+        Path | None,
+        typer.Option(help="A scenario directory: run it on the simulator and investigate it."),
+    ] = None,
+    alert: Annotated[
+        Path | None,
+        typer.Option(help="An Alertmanager webhook payload or a Kubernetes Event (YAML/JSON)."),
+    ] = None,
+    model: Annotated[
+        str, typer.Option(help="'rules', or a litellm model such as openai/gpt-4o.")
+    ] = "rules",
+    fallback: Annotated[
+        list[str] | None,
+        typer.Option(help="A model to try when the previous one fails (repeatable)."),
+    ] = None,
+    api_base: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible endpoint for the model (vLLM, Ollama).")
+    ] = None,
+    execute: Annotated[
+        bool, typer.Option("--execute", help="Execute the action (default: analysis only).")
+    ] = False,
+    auto_approve: Annotated[
+        bool, typer.Option("--auto-approve", help="Approve what policy sends for approval.")
+    ] = False,
+    kubeconfig: Annotated[
+        Path | None, typer.Option(envvar="KUBECONFIG", help="Cluster to use with --alert.")
+    ] = None,
+    context: Annotated[str | None, typer.Option(help="kubeconfig context.")] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option(envvar="KUBERNAUT_POLICY_FILE", help="Safety policy file (docs/policy.md)."),
+    ] = None,
+    speed: Annotated[
+        float, typer.Option(help="With --scenario: simulated seconds per real second.")
+    ] = 30.0,
+    verify_timeout: Annotated[
+        float, typer.Option(help="Seconds verify waits for the target to recover.")
+    ] = 120.0,
+    output_json: Annotated[
+        bool, typer.Option("--json", help="Print the final state as JSON on stdout.")
+    ] = False,
 ) -> None:
-    """Start the simulator with the sample cluster, show its workloads, and exit."""
-    from kubernaut.sim.runner import demo as run_demo
+    """Investigate one signal and recommend (and with --execute, apply) a remediation.
+
+    Exit status: 0 remediated or recommended, 1 error, 3 manual review required,
+    4 rejected or awaiting approval, 5 not resolved or rolled back, 6 execution failed.
+    """
+    if (scenario is None) == (alert is None):
+        raise typer.BadParameter("give exactly one of --scenario or --alert")
+    if speed <= 0:
+        raise typer.BadParameter("must be positive", param_hint="--speed")
+    from kubernaut.commands.investigate import InvestigateOptions
+    from kubernaut.commands.investigate import investigate as run
+
+    options = InvestigateOptions(
+        scenario=scenario,
+        alert=alert,
+        model=model,
+        fallbacks=list(fallback or []),
+        api_base=api_base,
+        execute=execute,
+        auto_approve=auto_approve,
+        kubeconfig=kubeconfig,
+        context=context,
+        policy=policy,
+        speed=speed,
+        output_json=output_json,
+        verify_timeout=verify_timeout,
+    )
+    raise typer.Exit(run(options))
+
+
+@app.command()
+def demo(
+    speed: Annotated[float, typer.Option(help="Simulated seconds per real second.")] = 30.0,
+) -> None:
+    """Remediate the OOMKilled scenario end to end on the simulator with the rule-based
+    model, showing each decision."""
+    if speed <= 0:
+        raise typer.BadParameter("must be positive", param_hint="--speed")
+    from kubernaut.commands.demo import demo as run_demo
 
     raise typer.Exit(run_demo(speed))
 

@@ -1,0 +1,1 @@
+"""Implementations of the `kubernaut` sub-commands (the CLI module only parses options)."""

@@ -1,0 +1,1 @@
+"""The evaluation harness: running scenarios through the agent and scoring the result."""

@@ -1,0 +1,1 @@
+"""LangGraph graphs: the remediation state machine, its state and its dependencies."""

@@ -1,0 +1,267 @@
+"""The remediation graph driven by a scripted model over HTTP through litellm: denials,
+repair, retries, approval interrupts and resuming without applying a step twice."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Any
+
+import pytest
+from langgraph.types import Command
+
+from kubernaut.agents.models import ModelSettings
+from kubernaut.agents.scripted import ScriptedChatServer, ScriptedError, ScriptedReply
+from kubernaut.core.actions import ActionStep
+from kubernaut.core.execution import StepResult
+from kubernaut.core.resources import ResourceRef
+from kubernaut.core.signal import Signal, SignalSource
+from kubernaut.graphs.runner import resume_remediation, run_remediation
+from kubernaut.graphs.runtime import remediation_runtime
+from kubernaut.graphs.settings import GraphSettings
+from kubernaut.sim.server import Simulator
+from kubernaut.tools.executor import DirectExecutor
+from kubernaut.tools.plan import ActionPlan
+from support import wait_for
+
+WEB = ResourceRef(kind="Deployment", namespace="shop", name="web")
+SIGNAL = Signal(
+    source=SignalSource.ALERTMANAGER,
+    name="KubeDeploymentReplicasMismatch",
+    target=WEB,
+    labels={"namespace": "shop", "deployment": "web"},
+).model_dump(mode="json")
+
+
+def _deployment(namespace: str, name: str, replicas: int) -> dict[str, Any]:
+    return {
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"labels": {"app": name}},
+                "spec": {"containers": [{"name": name, "image": "nginx:1.27"}]},
+            },
+        },
+    }
+
+
+@pytest.fixture
+def cluster(sim: Simulator) -> Simulator:
+    sim.apply(
+        [
+            {
+                "apiVersion": "v1",
+                "kind": "Namespace",
+                "metadata": {"name": "shop", "labels": {"kubernaut.io/managed": "true"}},
+            },
+            _deployment("shop", "web", 2),
+            _deployment("kube-system", "coredns", 2),
+        ]
+    )
+    wait_for(lambda: sim.call(_ready("shop", "web", 2)))
+    return sim
+
+
+def _ready(namespace: str, name: str, replicas: int) -> Any:
+    def check(cluster: Any) -> bool:
+        found = cluster.store.peek(cluster.resource("apps/v1", "Deployment"), namespace, name)
+        return bool(found) and (found.get("status") or {}).get("readyReplicas") == replicas
+
+    return check
+
+
+def _recommendation(
+    action: str, target: dict[str, Any], confidence: float = 0.9, **parameters: Any
+) -> ScriptedReply:
+    body = {
+        "root_cause": {
+            "category": "scaling",
+            "summary": "too few replicas for the load",
+            "evidence": ["replicas mismatch"],
+            "target": target,
+        },
+        "action": {"action": action, "target": target, "parameters": parameters},
+        "confidence": confidence,
+        "alternatives": [],
+    }
+    return ScriptedReply(content=json.dumps(body))
+
+
+DONE = ScriptedReply(content="Investigation complete: the deployment needs more replicas.")
+SCALE_WEB = _recommendation(
+    "scale_deployment", {"kind": "Deployment", "namespace": "shop", "name": "web"}, replicas=3
+)
+
+
+def _runtime(sim: Simulator, server: ScriptedChatServer, **overrides: Any) -> Any:
+    settings = ModelSettings(
+        api_base=server.base_url, api_key="test", max_retries=2, backoff_base=0.01
+    )
+    return remediation_runtime(
+        sim.kubeconfig_path,
+        model="openai/scripted",
+        model_settings=settings,
+        settings=GraphSettings(verify_timeout=20, verify_interval=0.2),
+        **overrides,
+    )
+
+
+def _writes(sim: Simulator, since: int) -> list[Any]:
+    """Real writes since ``since`` (access reviews ask, they change nothing)."""
+    return [
+        write
+        for write in sim.request_log.writes()[since:]
+        if write.resource != "selfsubjectaccessreviews"
+    ]
+
+
+async def test_dangerous_proposals_are_denied_with_reasons_and_never_reach_the_api(
+    cluster: Simulator,
+) -> None:
+    script = [
+        DONE,
+        _recommendation("delete_namespace", {"kind": "Namespace", "name": "shop"}),
+        _recommendation(
+            "scale_deployment",
+            {"kind": "Deployment", "namespace": "kube-system", "name": "coredns"},
+            replicas=0,
+        ),
+        _recommendation("reboot_cluster", {"kind": "Node", "name": "node-1"}),
+    ]
+    start = len(cluster.request_log.records())
+    with ScriptedChatServer(script) as server:
+        async with _runtime(cluster, server) as runtime:
+            final = await run_remediation(runtime.graph, str(uuid.uuid4()), SIGNAL, execute=True)
+    assert final["outcome"] == "ManualReviewRequired"
+    reasons = [" ".join(denial["reasons"]) for denial in final["denials"]]
+    assert len(reasons) == 3
+    assert "delete_namespace" in reasons[0] and "catalog" in reasons[0]
+    assert "kube-system" in reasons[1] and "protected" in reasons[1]
+    assert "reboot_cluster" in reasons[2]
+    sent = cluster.request_log.records()[start:]
+    assert not [r for r in sent if r.method != "GET"], [
+        (r.method, r.path) for r in sent if r.method != "GET"
+    ]
+
+
+async def test_a_malformed_recommendation_is_repaired_once(cluster: Simulator) -> None:
+    script = [DONE, ScriptedReply(content="I think you should scale it up a bit."), SCALE_WEB]
+    with ScriptedChatServer(script) as server:
+        async with _runtime(cluster, server) as runtime:
+            final = await run_remediation(runtime.graph, "repair", SIGNAL, execute=False)
+        repair_request = json.dumps(server.requests[2]["messages"][-1])
+    assert final["outcome"] == "Recommended", final.get("reason")
+    assert final["recommendation"]["action"]["parameters"] == {"replicas": 3}
+    assert "JSON" in repair_request
+
+
+async def test_a_second_malformed_reply_ends_in_manual_review(cluster: Simulator) -> None:
+    script = [DONE, ScriptedReply(content="scale it"), ScriptedReply(content='{"nope": 1}')]
+    with ScriptedChatServer(script) as server:
+        async with _runtime(cluster, server) as runtime:
+            final = await run_remediation(runtime.graph, "broken", SIGNAL, execute=False)
+    assert final["outcome"] == "ManualReviewRequired"
+    assert "Recommendation" in final["reason"]
+
+
+async def test_tool_calls_are_executed_and_answered_and_errors_retried(
+    cluster: Simulator,
+) -> None:
+    script = [
+        ScriptedError(429, retry_after=0.01),
+        ScriptedReply(
+            tool_calls=[
+                {"name": "get_resources", "arguments": {"kind": "Deployment", "namespace": "shop"}}
+            ]
+        ),
+        ScriptedError(500),
+        DONE,
+        SCALE_WEB,
+    ]
+    with ScriptedChatServer(script) as server:
+        async with _runtime(cluster, server) as runtime:
+            final = await run_remediation(runtime.graph, "tools", SIGNAL, execute=False)
+        answered = [m for m in server.requests[3]["messages"] if m.get("role") == "tool"]
+    assert final["outcome"] == "Recommended", final.get("reason")
+    assert [call["tool"] for call in final["tool_calls"]] == ["get_resources"]
+    assert answered and '<tool-output tool="get_resources"' in answered[0]["content"]
+    assert "web" in answered[0]["content"]
+    assert len(server.requests) == 5
+    assert final["usage"]["prompt_tokens"] > 0
+
+
+async def test_approval_pauses_and_approve_executes(cluster: Simulator) -> None:
+    low_confidence = _recommendation(
+        "scale_deployment", WEB.model_dump(), confidence=0.5, replicas=3
+    )
+    start = len(cluster.request_log.writes())
+    with ScriptedChatServer([DONE, low_confidence]) as server:
+        async with _runtime(cluster, server) as runtime:
+            paused = await run_remediation(runtime.graph, "approve-me", SIGNAL, execute=True)
+            assert paused["outcome"] == "AwaitingApproval"
+            assert "confidence" in " ".join(paused["approval_request"]["reasons"])
+            assert _writes(cluster, start) == []
+            final = await resume_remediation(
+                runtime.graph,
+                "approve-me",
+                Command(resume={"approved": True, "by": "alice", "reason": ""}),
+            )
+    assert final["outcome"] == "Remediated", final.get("reason")
+    assert final["approval"]["by"] == "alice"
+    patches = [w for w in _writes(cluster, start) if w.resource == "deployments"]
+    assert [(w.verb, w.name) for w in patches] == [("patch", "web")]
+    assert cluster.call(_ready("shop", "web", 3))
+
+
+async def test_reject_ends_without_writing(cluster: Simulator) -> None:
+    low_confidence = _recommendation(
+        "scale_deployment", WEB.model_dump(), confidence=0.5, replicas=3
+    )
+    start = len(cluster.request_log.writes())
+    with ScriptedChatServer([DONE, low_confidence]) as server:
+        async with _runtime(cluster, server) as runtime:
+            await run_remediation(runtime.graph, "reject-me", SIGNAL, execute=True)
+            final = await resume_remediation(
+                runtime.graph,
+                "reject-me",
+                Command(resume={"approved": False, "by": "bob", "reason": "not now"}),
+            )
+    assert final["outcome"] == "Rejected"
+    assert "not now" in final["reason"]
+    assert _writes(cluster, start) == []
+
+
+class ProcessStopped(Exception):
+    """Stands for the process dying: nothing after the raise runs."""
+
+
+class StoppedAfterWriting(DirectExecutor):
+    """Writes like the real executor, then dies before the graph can checkpoint."""
+
+    stopped = False
+
+    async def execute(self, step: ActionStep, plan: ActionPlan) -> StepResult:
+        result = await super().execute(step, plan)
+        if not StoppedAfterWriting.stopped:
+            StoppedAfterWriting.stopped = True
+            raise ProcessStopped("stopped between execute and verify")
+        return result
+
+
+async def test_a_resumed_run_does_not_apply_a_step_twice(cluster: Simulator) -> None:
+    start = len(cluster.request_log.writes())
+    with ScriptedChatServer([DONE, SCALE_WEB]) as server:
+        async with _runtime(cluster, server) as runtime:
+            executor = StoppedAfterWriting(runtime.client)
+            runtime.deps.executor = executor
+            with pytest.raises(ProcessStopped):
+                await run_remediation(runtime.graph, "resume-me", SIGNAL, execute=True)
+            final = await resume_remediation(runtime.graph, "resume-me")
+    assert final["result"]["status"] == "already-applied", final["result"]
+    assert final["outcome"] == "Remediated", final.get("reason")
+    patches = [w for w in _writes(cluster, start) if w.resource == "deployments"]
+    assert [(w.verb, w.name) for w in patches] == [("patch", "web")]
