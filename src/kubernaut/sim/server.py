@@ -11,22 +11,18 @@ and async clients from any loop. Use it as a context manager, sync or async::
 from __future__ import annotations
 
 import asyncio
-import socket
 import tempfile
-import threading
 from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import Future
 from pathlib import Path
-from types import TracebackType
 from typing import Any, TypeVar
-
-import uvicorn
 
 from kubernaut.sim.api_server import ApiServer
 from kubernaut.sim.cluster import Cluster
 from kubernaut.sim.kubeconfig import write_kubeconfig
 from kubernaut.sim.objects import Obj
 from kubernaut.sim.requestlog import RequestLog
+from kubernaut.threaded_server import ContextManaged, ThreadedServer
 
 ADMIN_TOKEN = "kubernaut-sim-admin"
 ADMIN_USER = "kubernetes-admin"
@@ -34,7 +30,7 @@ ADMIN_USER = "kubernetes-admin"
 T = TypeVar("T")
 
 
-class Simulator:
+class Simulator(ContextManaged):
     def __init__(
         self,
         *,
@@ -49,8 +45,7 @@ class Simulator:
         watch_history: int = 20_000,
         missing_images: Iterable[str] = (),
     ) -> None:
-        self._host = host
-        self._port = port
+        self._server = ThreadedServer("kubernaut-sim", host=host, port=port)
         self._cluster_options: dict[str, Any] = {
             "speed": speed,
             "seed": seed,
@@ -62,27 +57,14 @@ class Simulator:
         self._tokens = {ADMIN_TOKEN: ADMIN_USER, **(tokens or {})}
         self._kubeconfig_path = kubeconfig_path
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._server: uvicorn.Server | None = None
         self._cluster: Cluster | None = None
-        self._ready = threading.Event()
-        self._failure: BaseException | None = None
 
     # -- lifecycle ---------------------------------------------------------------------
 
     def start(self) -> Simulator:
-        if self._thread is not None:
+        if self._server.running:
             return self
-        if self._port == 0:
-            self._port = _free_port(self._host)
-        self._thread = threading.Thread(target=self._run, name="kubernaut-sim", daemon=True)
-        self._thread.start()
-        self._ready.wait(30)
-        if self._failure is not None:
-            raise RuntimeError(f"the simulator failed to start: {self._failure}") from self._failure
-        if not self._ready.is_set():
-            raise RuntimeError("the simulator did not start within 30 seconds")
+        self._server.start(self._setup, self._teardown)
         if self._kubeconfig_path is None:
             self._tempdir = tempfile.TemporaryDirectory(prefix="kubernaut-sim-")
             self._kubeconfig_path = Path(self._tempdir.name) / "kubeconfig"
@@ -90,85 +72,33 @@ class Simulator:
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(15)
-            self._thread = None
+        self._server.stop()
         if self._tempdir is not None:
             self._tempdir.cleanup()
             self._tempdir = None
 
-    def __enter__(self) -> Simulator:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    async def __aenter__(self) -> Simulator:
-        await asyncio.to_thread(self.start)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await asyncio.to_thread(self.stop)
-
-    def _run(self) -> None:
-        loop = asyncio.new_event_loop()
-        self._loop = loop
-        asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(self._serve())
-        except BaseException as error:  # reported to start() or logged by uvicorn
-            self._failure = error
-            self._ready.set()
-        finally:
-            loop.close()
-
-    async def _serve(self) -> None:
+    async def _setup(self) -> ApiServer:
         cluster = Cluster(**self._cluster_options)
         cluster.apply(self._manifests)
         self._cluster = cluster
         app = ApiServer(cluster, tokens=self._tokens)
-        app.address = f"{self._host}:{self._port}"
-        config = uvicorn.Config(
-            app,
-            host=self._host,
-            port=self._port,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            timeout_graceful_shutdown=1,
-        )
-        self._server = uvicorn.Server(config)
+        app.address = f"{self._server.host}:{self._server.port}"
         cluster.start()
-        serving = asyncio.ensure_future(self._server.serve())
-        while not self._server.started and not serving.done():  # noqa: ASYNC110 (uvicorn has no started event)
-            await asyncio.sleep(0.01)
-        self._ready.set()
-        try:
-            await serving
-        finally:
-            await cluster.stop()
+        return app
+
+    async def _teardown(self) -> None:
+        if self._cluster is not None:
+            await self._cluster.stop()
 
     # -- access ------------------------------------------------------------------------
 
     @property
     def url(self) -> str:
-        return f"http://{self._host}:{self._port}"
+        return f"http://{self._server.host}:{self._server.port}"
 
     @property
     def port(self) -> int:
-        return self._port
+        return self._server.port
 
     @property
     def kubeconfig_path(self) -> Path:
@@ -208,17 +138,8 @@ class Simulator:
         self.call(lambda cluster: cluster.advance(seconds))
 
     def _submit(self, coroutine: Coroutine[Any, Any, T]) -> Future[T]:
-        if self._loop is None:
-            raise RuntimeError("the simulator is not running")
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        return self._server.submit(coroutine)
 
 
 async def _as_coroutine(function: Callable[[Cluster], T], cluster: Cluster) -> T:
     return function(cluster)
-
-
-def _free_port(host: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        port: int = probe.getsockname()[1]
-        return port
