@@ -18,6 +18,10 @@ app = typer.Typer(
 )
 sim_app = typer.Typer(help="The built-in Kubernetes API simulator.", no_args_is_help=True)
 app.add_typer(sim_app, name="sim")
+crds_app = typer.Typer(
+    help="Kubernaut's CustomResourceDefinitions (kubernaut.io/v1alpha1).", no_args_is_help=True
+)
+app.add_typer(crds_app, name="crds")
 
 
 def _version(value: bool) -> None:
@@ -61,6 +65,32 @@ def sim_serve(
     if speed <= 0:
         raise typer.BadParameter("must be positive", param_hint="--speed")
     raise typer.Exit(serve(port, scenario, kubeconfig_out, speed, seed, sample))
+
+
+@crds_app.command("print")
+def crds_print(
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(help="Write one <plural>.yaml per CRD into this directory instead."),
+    ] = None,
+) -> None:
+    """Print the CRD manifests (YAML), generated from the models."""
+    from kubernaut.commands.crds import print_crds
+
+    raise typer.Exit(print_crds(output_dir))
+
+
+@crds_app.command("apply")
+def crds_apply(
+    kubeconfig: Annotated[
+        Path | None, typer.Option(envvar="KUBECONFIG", help="Cluster to install them on.")
+    ] = None,
+    context: Annotated[str | None, typer.Option(help="kubeconfig context.")] = None,
+) -> None:
+    """Create or update the CRDs on a cluster and wait until they are served."""
+    from kubernaut.commands.crds import apply
+
+    raise typer.Exit(apply(kubeconfig, context))
 
 
 @app.command()

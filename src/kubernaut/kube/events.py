@@ -1,0 +1,63 @@
+"""Kubernetes Events about an object, as ``kubectl describe`` shows them."""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from kubernaut.kube.client import KubeClient
+from kubernaut.kube.errors import KubeApiError
+
+COMPONENT = "kubernaut"
+
+
+class EventType(enum.StrEnum):
+    NORMAL = "Normal"
+    WARNING = "Warning"
+
+
+async def post_event(
+    client: KubeClient,
+    obj: dict[str, Any],
+    reason: str,
+    message: str,
+    *,
+    type_: EventType = EventType.NORMAL,
+    component: str = COMPONENT,
+    now: datetime | None = None,
+) -> None:
+    """A core/v1 Event about ``obj`` in its namespace (``default`` when it has none).
+    The same event twice in one second is posted once."""
+    metadata = obj.get("metadata") or {}
+    namespace = metadata.get("namespace") or "default"
+    moment = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    seed = f"{metadata.get('uid')}{reason}{message}{moment}".encode()
+    name = f"{metadata.get('name', 'object')}.{hashlib.sha256(seed).hexdigest()[:16]}"
+    event = {
+        "apiVersion": "v1",
+        "kind": "Event",
+        "metadata": {"name": name[:253], "namespace": namespace},
+        "involvedObject": {
+            "apiVersion": obj.get("apiVersion", ""),
+            "kind": obj.get("kind", ""),
+            "name": metadata.get("name", ""),
+            "namespace": metadata.get("namespace", ""),
+            "uid": metadata.get("uid", ""),
+            "resourceVersion": metadata.get("resourceVersion", ""),
+        },
+        "reason": reason,
+        "message": message[:1024],
+        "type": type_.value,
+        "source": {"component": component},
+        "reportingComponent": component,
+        "firstTimestamp": moment,
+        "lastTimestamp": moment,
+        "count": 1,
+    }
+    try:
+        await client.create(event)
+    except KubeApiError as error:
+        if error.status != 409:
+            raise
