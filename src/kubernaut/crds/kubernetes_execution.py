@@ -22,7 +22,9 @@ class ExecutionOperation(enum.StrEnum):
 class KubernetesExecutionSpec(CrdModel):
     remediation_request: str
     workflow_execution: str
-    step_key: str = Field(description="Idempotency key: the target records it once applied.")
+    step_key: str = Field(
+        description="The step's idempotency key (a rollback records it with -rollback)."
+    )
     operation: ExecutionOperation = ExecutionOperation.APPLY
     action: str
     target: ResourceRef
@@ -47,6 +49,8 @@ class KubernetesExecutionPhase(enum.StrEnum):
 class DryRunResult(enum.StrEnum):
     PASSED = "Passed"
     FAILED = "Failed"
+    SKIPPED = "Skipped"
+    """The step was found applied already (a repeat after a restart): nothing to try."""
 
 
 class KubernetesExecutionStatus(StatusBase):

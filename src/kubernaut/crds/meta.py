@@ -139,7 +139,7 @@ class CrdObject(CrdModel):
     def namespace(self) -> str:
         return self.metadata.namespace
 
-    def owner_reference(self) -> dict[str, Any]:
+    def owner_reference(self) -> OwnerReference:
         """An owner reference to this object for its children: deleting it deletes them."""
         if not self.metadata.uid:
             raise ValueError(f"{self.KIND} {self.name} has no uid yet (it was never stored)")
@@ -150,7 +150,7 @@ class CrdObject(CrdModel):
             uid=self.metadata.uid,
             controller=True,
             block_owner_deletion=True,
-        ).wire()
+        )
 
 
 def display(ref: ResourceRef | None) -> str:

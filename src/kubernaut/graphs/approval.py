@@ -28,6 +28,7 @@ async def approve(state: RemediationState, deps: RemediationDeps) -> dict[str, A
             "remediation_id": state["remediation_id"],
             "action": plan.get("action"),
             "target": plan.get("target"),
+            "parameters": plan.get("parameters") or {},
             "summary": plan.get("summary", ""),
             "confidence": recommendation.get("confidence"),
             "reasons": [

@@ -49,6 +49,7 @@ class KubeClient:
         if impersonate:
             headers["Impersonate-User"] = impersonate
         self.server = connection.server
+        self.connection = connection
         self._client = httpx.AsyncClient(
             base_url=connection.server,
             headers=headers,

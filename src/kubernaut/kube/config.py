@@ -27,6 +27,10 @@ class Connection:
     client_cert: tuple[str, str] | None = None
     source: str = ""
     """Where this came from, for error messages: a kubeconfig path or "in-cluster"."""
+    ca_file: str | None = None
+    """The CA bundle's path, for clients that take a path rather than an SSL context."""
+    ca_data: str | None = None
+    """The CA bundle as PEM text, when the kubeconfig embeds it."""
 
 
 def default_kubeconfig() -> Path | None:
@@ -54,6 +58,7 @@ def resolve_connection(kubeconfig: Path | str | None, context: str | None = None
             token=IN_CLUSTER_TOKEN.read_text().strip(),
             verify=ssl.create_default_context(cafile=str(IN_CLUSTER_CA)),
             source="in-cluster",
+            ca_file=str(IN_CLUSTER_CA),
         )
     raise KubeConfigError(
         "no cluster configured: pass --kubeconfig, set KUBECONFIG, or run in a pod with a "
@@ -71,25 +76,35 @@ def load_kubeconfig(path: Path, context: str | None = None) -> Connection:
         token = user.get("token") or ""
         if not token and user.get("tokenFile"):
             token = (path.parent / user["tokenFile"]).read_text().strip()
+        ca_file, ca_data = _certificate_authority(path.parent, cluster)
         return Connection(
             server=str(cluster["server"]).rstrip("/"),
             token=str(token),
-            verify=_verification(path.parent, cluster),
+            verify=_verification(cluster, ca_file, ca_data),
             client_cert=_client_cert(path.parent, user),
             source=str(path),
+            ca_file=ca_file,
+            ca_data=ca_data,
         )
     except (OSError, ValueError, yaml.YAMLError, KeyError, TypeError, ssl.SSLError) as error:
         raise KubeConfigError(f"{path}: not a usable kubeconfig: {error!r}") from None
 
 
-def _verification(base: Path, cluster: dict[str, Any]) -> ssl.SSLContext | bool:
+def _certificate_authority(base: Path, cluster: dict[str, Any]) -> tuple[str | None, str | None]:
+    if cluster.get("certificate-authority-data"):
+        return None, base64.b64decode(cluster["certificate-authority-data"]).decode()
+    if cluster.get("certificate-authority"):
+        return str(base / cluster["certificate-authority"]), None
+    return None, None
+
+
+def _verification(
+    cluster: dict[str, Any], ca_file: str | None, ca_data: str | None
+) -> ssl.SSLContext | bool:
     if cluster.get("insecure-skip-tls-verify"):
         return False
-    if cluster.get("certificate-authority-data"):
-        pem = base64.b64decode(cluster["certificate-authority-data"]).decode()
-        return ssl.create_default_context(cadata=pem)
-    if cluster.get("certificate-authority"):
-        return ssl.create_default_context(cafile=str(base / cluster["certificate-authority"]))
+    if ca_data or ca_file:
+        return ssl.create_default_context(cafile=ca_file, cadata=ca_data)
     return True
 
 

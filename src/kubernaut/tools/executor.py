@@ -49,7 +49,12 @@ class DirectExecutor:
             return result
         return result.model_copy(update={"status": StepStatus.ROLLED_BACK})
 
-    async def _run(self, key: str, plan: ActionPlan, writes: list[PlannedWrite]) -> StepResult:
+    async def recorded(
+        self, key: str, plan: ActionPlan, writes: list[PlannedWrite]
+    ) -> StepResult | None:
+        """What became of step ``key`` when the cluster says already (its key is on the
+        target, or the target it removes is gone) or says it cannot run (the target is
+        gone); None when it is still to be applied."""
         target = plan.target
         try:
             current = await self._client.get("", target.kind, target.namespace or None, target.name)
@@ -64,6 +69,12 @@ class DirectExecutor:
         annotations = (current.get("metadata") or {}).get("annotations") or {}
         if annotations.get(STEP_ANNOTATION) == key:
             return _already(key, f"step {key} is already recorded on {target}")
+        return None
+
+    async def _run(self, key: str, plan: ActionPlan, writes: list[PlannedWrite]) -> StepResult:
+        known = await self.recorded(key, plan, writes)
+        if known is not None:
+            return known
         sent = 0
         for write in writes:
             try:

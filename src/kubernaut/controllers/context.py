@@ -1,0 +1,52 @@
+"""Everything a controller handler works with, built once per controller process."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.tools import BaseTool
+from langgraph.checkpoint.base import BaseCheckpointSaver
+
+from kubernaut.agents.models import ModelChain
+from kubernaut.controllers.clock import Clock, utc_now
+from kubernaut.controllers.escalation import Escalator
+from kubernaut.controllers.settings import ControllerSettings
+from kubernaut.controllers.tasks import TaskSet
+from kubernaut.controllers.waiter import ObjectWaiter
+from kubernaut.crds import CrdObject
+from kubernaut.graphs.settings import GraphSettings
+from kubernaut.kube import KubeClient
+from kubernaut.tools.safety import RemediationHistory, SafetyPolicy
+
+log = logging.getLogger("kubernaut.audit")
+
+AuditSink = Callable[[CrdObject, str, str, dict[str, Any]], Awaitable[None]]
+"""Records a phase change: the object, the reason, the message and details."""
+
+
+async def log_audit(obj: CrdObject, reason: str, message: str, details: dict[str, Any]) -> None:
+    log.info("%s %s/%s %s: %s %s", obj.KIND, obj.namespace, obj.name, reason, message, details)
+
+
+@dataclass
+class ControllerContext:
+    client: KubeClient
+    settings: ControllerSettings
+    policy: SafetyPolicy
+    history: RemediationHistory
+    models: ModelChain
+    tools: list[BaseTool]
+    checkpointer: BaseCheckpointSaver[Any]
+    escalator: Escalator
+    graph_settings: GraphSettings = field(default_factory=GraphSettings)
+    clock: Clock = utc_now
+    audit: AuditSink = log_audit
+    waiter: ObjectWaiter = field(default_factory=ObjectWaiter)
+    tasks: TaskSet = field(default_factory=TaskSet)
+
+    @property
+    def namespace(self) -> str:
+        return self.settings.namespace

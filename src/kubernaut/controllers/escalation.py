@@ -1,0 +1,63 @@
+"""Escalation: telling people that a remediation needs them (it timed out, was stormed,
+needs manual review, made things worse). Always a Warning event on the
+RemediationRequest and an entry in its status; also a JSON POST to a webhook when one
+is configured (a chat-ops bridge, PagerDuty's Events API behind a relay, ...)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from kubernaut.crds import API_VERSION, RemediationRequest
+from kubernaut.crds.remediation_request import Escalation
+from kubernaut.kube import KubeClient
+from kubernaut.kube.events import EventType, post_event
+
+log = logging.getLogger(__name__)
+
+
+class Escalator:
+    def __init__(self, client: KubeClient, webhook: str | None = None) -> None:
+        self._client = client
+        self._webhook = webhook
+
+    async def escalate(
+        self, remediation: RemediationRequest, reason: str, message: str, *, now: datetime
+    ) -> None:
+        entry = Escalation(reason=reason, message=message, at=now)
+        escalations = [*remediation.status.escalations, entry]
+        await self._client.patch(
+            API_VERSION,
+            remediation.KIND,
+            remediation.namespace,
+            remediation.name,
+            {"status": {"escalations": [e.wire() for e in escalations]}},
+            subresource="status",
+        )
+        await post_event(
+            self._client,
+            remediation.wire(),
+            "Escalated",
+            f"{reason}: {message}",
+            type_=EventType.WARNING,
+            now=now,
+        )
+        if self._webhook:
+            await self._post(remediation, entry)
+
+    async def _post(self, remediation: RemediationRequest, entry: Escalation) -> None:
+        payload: dict[str, Any] = {
+            "remediationRequest": f"{remediation.namespace}/{remediation.name}",
+            "signal": remediation.spec.signal.name,
+            "target": remediation.status.target,
+            **entry.wire(),
+        }
+        try:
+            async with httpx.AsyncClient(timeout=10) as http:
+                response = await http.post(str(self._webhook), json=payload)
+                response.raise_for_status()
+        except httpx.HTTPError as error:
+            log.warning("escalation webhook %s failed: %r", self._webhook, error)

@@ -1,0 +1,41 @@
+"""The long-running work per object kind, and starting it at most once per object in
+this process."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+from kubernaut.controllers.analysis import run_analysis
+from kubernaut.controllers.context import ControllerContext
+from kubernaut.controllers.execution import execute_step
+from kubernaut.controllers.workflow import run_workflow
+from kubernaut.crds import AIAnalysis, KubernetesExecution, WorkflowExecution
+
+log = logging.getLogger(__name__)
+
+Runner = Callable[[ControllerContext, str], Awaitable[None]]
+
+RunKind = type[AIAnalysis] | type[WorkflowExecution] | type[KubernetesExecution]
+
+RUNNERS: dict[str, tuple[RunKind, Runner]] = {
+    AIAnalysis.KIND: (AIAnalysis, run_analysis),
+    WorkflowExecution.KIND: (WorkflowExecution, run_workflow),
+    KubernetesExecution.KIND: (KubernetesExecution, execute_step),
+}
+
+
+def task_key(kind: str, name: str) -> str:
+    return f"{kind}/{name}"
+
+
+def ensure_running(ctx: ControllerContext, kind: str, name: str, runner: Runner) -> None:
+    async def work() -> None:
+        await runner(ctx, name)
+
+    if ctx.tasks.start(task_key(kind, name), work):
+        log.debug("started %s %s", kind, name)
+
+
+def stop_running(ctx: ControllerContext, kind: str, name: str) -> None:
+    ctx.tasks.cancel(task_key(kind, name))

@@ -1,0 +1,47 @@
+"""Writing status: partial merge patches of the status subresource, and phase changes
+that also post a Kubernetes Event (and an audit row) so ``kubectl describe`` tells the
+story."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubernaut.controllers.context import ControllerContext
+from kubernaut.crds import API_VERSION, CrdObject
+from kubernaut.crds.meta import StatusBase
+from kubernaut.kube.events import EventType, post_event
+
+Obj = dict[str, Any]
+
+
+def partial(status: StatusBase) -> Obj:
+    """Only the fields set on ``status``: a merge patch leaves the rest alone."""
+    return status.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+async def patch_status(ctx: ControllerContext, obj: CrdObject, status: StatusBase | Obj) -> Obj:
+    body = status if isinstance(status, dict) else partial(status)
+    return await ctx.client.patch(
+        API_VERSION, obj.KIND, obj.namespace, obj.name, {"status": body}, subresource="status"
+    )
+
+
+async def transition(
+    ctx: ControllerContext,
+    obj: CrdObject,
+    status: StatusBase,
+    *,
+    reason: str,
+    message: str,
+    warning: bool = False,
+) -> Obj:
+    """Patch ``status`` (which sets ``phase``); when the phase changes, say so in an Event
+    named ``reason`` and in the audit log."""
+    previous = getattr(getattr(obj, "status", None), "phase", None)
+    phase = getattr(status, "phase", None)
+    stored = await patch_status(ctx, obj, status)
+    if phase is not None and phase != previous:
+        kind = EventType.WARNING if warning else EventType.NORMAL
+        await post_event(ctx.client, obj.wire(), reason, message, type_=kind, now=ctx.clock())
+        await ctx.audit(obj, reason, message, {"phase": str(phase), "from": str(previous or "")})
+    return stored

@@ -1,0 +1,58 @@
+"""The periodic sweep: what no watch event announces. Timeouts, the end of a block,
+approval expiry and retention come due with time; and a runner whose task died (an
+error, a restart that missed an event) is started again."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from kubernaut.controllers.approvals import settle
+from kubernaut.controllers.context import ControllerContext
+from kubernaut.controllers.orchestrator import forget, reconcile_named
+from kubernaut.controllers.runners import RUNNERS, ensure_running
+from kubernaut.crds import API_VERSION, RemediationApproval, RemediationRequest
+from kubernaut.kube import KubeError
+from kubernaut.kube.events import EventType, post_event
+
+log = logging.getLogger(__name__)
+
+
+async def sweep(ctx: ControllerContext) -> None:
+    now = ctx.clock()
+    retention = ctx.settings.retention
+    for found in await ctx.client.list(API_VERSION, RemediationRequest.KIND, ctx.namespace):
+        remediation = RemediationRequest.parse(found)
+        status = remediation.status
+        if not status.phase.terminal:
+            await reconcile_named(ctx, remediation.name)
+        elif status.completed_at and (now - status.completed_at).total_seconds() > retention:
+            await post_event(
+                ctx.client,
+                found,
+                "Deleted",
+                f"finished {status.completed_at:%Y-%m-%dT%H:%M:%SZ}, kept {retention:g}s",
+                type_=EventType.NORMAL,
+                now=now,
+            )
+            await ctx.client.delete(API_VERSION, remediation.KIND, ctx.namespace, remediation.name)
+            forget(remediation.name)
+    for found in await ctx.client.list(API_VERSION, RemediationApproval.KIND, ctx.namespace):
+        await settle(ctx, RemediationApproval.parse(found))
+    for kind, (model, runner) in RUNNERS.items():
+        for found in await ctx.client.list(API_VERSION, kind, ctx.namespace):
+            obj = model.parse(found)
+            if not obj.status.phase.terminal:
+                ensure_running(ctx, kind, obj.name, runner)
+
+
+async def sweep_forever(ctx: ControllerContext, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await sweep(ctx)
+        except KubeError as error:
+            log.warning("sweep failed, will retry in %gs: %s", ctx.settings.resync, error)
+        try:
+            await asyncio.wait_for(stop.wait(), ctx.settings.resync)
+        except TimeoutError:
+            continue
