@@ -22,6 +22,8 @@ crds_app = typer.Typer(
     help="Kubernaut's CustomResourceDefinitions (kubernaut.io/v1alpha1).", no_args_is_help=True
 )
 app.add_typer(crds_app, name="crds")
+serve_app = typer.Typer(help="Run Kubernaut's long-running components.", no_args_is_help=True)
+app.add_typer(serve_app, name="serve")
 
 
 def _version(value: bool) -> None:
@@ -91,6 +93,54 @@ def crds_apply(
     from kubernaut.commands.crds import apply
 
     raise typer.Exit(apply(kubeconfig, context))
+
+
+@serve_app.command("controllers")
+def serve_controllers(
+    kubeconfig: Annotated[
+        Path | None, typer.Option(envvar="KUBECONFIG", help="Cluster to run against.")
+    ] = None,
+    context: Annotated[str | None, typer.Option(help="kubeconfig context.")] = None,
+    namespace: Annotated[
+        str,
+        typer.Option(envvar="KUBERNAUT_NAMESPACE", help="Where the remediation objects live."),
+    ] = "kubernaut-system",
+    model: Annotated[
+        str,
+        typer.Option(envvar="KUBERNAUT_MODEL", help="'rules', or a litellm model string."),
+    ] = "rules",
+    fallback: Annotated[
+        list[str] | None, typer.Option(help="A model to try when the previous one fails.")
+    ] = None,
+    policy: Annotated[
+        Path | None,
+        typer.Option(envvar="KUBERNAUT_POLICY_FILE", help="Safety policy file (docs/policy.md)."),
+    ] = None,
+    analysis_only: Annotated[
+        bool,
+        typer.Option(
+            "--analysis-only",
+            envvar="KUBERNAUT_ANALYSIS_ONLY",
+            help="Dry-run mode: stop every remediation after analysis.",
+        ),
+    ] = False,
+    install_crds: Annotated[
+        bool, typer.Option("--install-crds", help="Create or update the CRDs first.")
+    ] = False,
+) -> None:
+    """Run the CRD controllers (orchestrator, enrichment, analysis, workflow, executor,
+    approvals) until SIGTERM or Ctrl-C. More settings: docs/controllers.md."""
+    from kubernaut.commands.controllers import serve_controllers as serve
+    from kubernaut.controllers.settings import ControllerSettings
+
+    settings = ControllerSettings(
+        namespace=namespace,
+        model=model,
+        fallbacks=list(fallback or []),
+        policy_file=policy,
+        analysis_only=analysis_only,
+    )
+    raise typer.Exit(serve(kubeconfig, context, settings, install_crds))
 
 
 @app.command()

@@ -20,6 +20,7 @@ from kubernaut.sim.asgi import (
 )
 from kubernaut.sim.errors import ApiError
 from kubernaut.sim.handlers import ResourceHandlers, is_dry_run
+from kubernaut.sim.holds import HeldRequest, Holds
 from kubernaut.sim.openapi import openapi_v2, openapi_v3_group, openapi_v3_index
 from kubernaut.sim.physics.prometheus import proxy_metrics
 from kubernaut.sim.requestlog import RequestRecord
@@ -56,6 +57,7 @@ class ApiServer:
         self.tokens = dict(tokens or {})
         self.handlers = ResourceHandlers(cluster)
         self.address = "127.0.0.1:0"
+        self.holds = Holds()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -80,6 +82,9 @@ class ApiServer:
         try:
             request = await read_request(scope, receive)
             record["user"] = self._authenticate(request)
+            held = HeldRequest(request.method, request.path, request.query_string, request.body)
+            if await self.holds.check(held):
+                raise ApiError(503, "the request was dropped by a test hold")
             response = self._dispatch(request, str(record["user"]), record)
         except ApiError as error:
             response = json_response(error.status(), error.code)

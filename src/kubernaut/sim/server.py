@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from kubernaut.sim.api_server import ApiServer
 from kubernaut.sim.cluster import Cluster
+from kubernaut.sim.holds import Hold, Holds, Matcher
 from kubernaut.sim.kubeconfig import write_kubeconfig
 from kubernaut.sim.objects import Obj
 from kubernaut.sim.requestlog import RequestLog
@@ -58,6 +59,7 @@ class Simulator(ContextManaged):
         self._kubeconfig_path = kubeconfig_path
         self._tempdir: tempfile.TemporaryDirectory[str] | None = None
         self._cluster: Cluster | None = None
+        self._holds = Holds()
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -82,6 +84,7 @@ class Simulator(ContextManaged):
         cluster.apply(self._manifests)
         self._cluster = cluster
         app = ApiServer(cluster, tokens=self._tokens)
+        app.holds = self._holds
         app.address = f"{self._server.host}:{self._server.port}"
         cluster.start()
         return app
@@ -112,6 +115,11 @@ class Simulator(ContextManaged):
         if self._cluster is None:
             raise RuntimeError("the simulator is not running")
         return self._cluster
+
+    def hold(self, matches: Matcher) -> Hold:
+        """Hold the next request ``matches`` accepts before it is applied (see
+        :mod:`kubernaut.sim.holds`)."""
+        return self._holds.arm(matches)
 
     @property
     def request_log(self) -> RequestLog:
