@@ -144,6 +144,33 @@ def serve_controllers(
 
 
 @app.command()
+def approve(
+    name: Annotated[str, typer.Argument(help="The RemediationApproval (or its remediation).")],
+    reject: Annotated[bool, typer.Option("--reject", help="Reject instead of approving.")] = False,
+    reason: Annotated[str, typer.Option(help="Why, for the record.")] = "",
+    namespace: Annotated[
+        str, typer.Option("--namespace", "-n", envvar="KUBERNAUT_NAMESPACE")
+    ] = "kubernaut-system",
+    kubeconfig: Annotated[Path | None, typer.Option(envvar="KUBECONFIG")] = None,
+    context: Annotated[str | None, typer.Option(help="kubeconfig context.")] = None,
+) -> None:
+    """Approve (or --reject) an action that policy sends to a person. Who may is a
+    Kubernetes RBAC question: patch on remediationapprovals in the namespace."""
+    from kubernaut.commands.approve import approve as decide
+
+    raise typer.Exit(
+        decide(
+            name,
+            reject=reject,
+            reason=reason,
+            namespace=namespace,
+            kubeconfig=kubeconfig,
+            context=context,
+        )
+    )
+
+
+@app.command()
 def investigate(
     scenario: Annotated[
         Path | None,
@@ -220,14 +247,17 @@ def investigate(
 @app.command()
 def demo(
     speed: Annotated[float, typer.Option(help="Simulated seconds per real second.")] = 30.0,
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Keep the simulator running afterwards for kubectl.")
+    ] = False,
 ) -> None:
-    """Remediate the OOMKilled scenario end to end on the simulator with the rule-based
-    model, showing each decision."""
+    """Remediate the OOMKilled scenario end to end: the simulator, the CRD controllers
+    in-process and the rule-based model, with every phase and decision shown."""
     if speed <= 0:
         raise typer.BadParameter("must be positive", param_hint="--speed")
     from kubernaut.commands.demo import demo as run_demo
 
-    raise typer.Exit(run_demo(speed))
+    raise typer.Exit(run_demo(speed, keep))
 
 
 def main() -> None:

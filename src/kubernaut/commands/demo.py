@@ -1,47 +1,134 @@
 """`kubernaut demo`: one remediation, end to end, on embedded defaults.
 
-The OOMKilled scenario runs on the simulator; the rule-based model investigates,
-recommends and, after validation, executes the fix, and verify confirms it. No cluster,
-no model account, nothing to set up.
+The OOMKilled scenario runs on the simulator; the CRD controllers run in-process with
+the rule-based model; a RemediationRequest is created for the scenario's alert and
+every phase and decision is printed as ``kubectl`` would show it. No cluster, no model
+account, nothing to set up.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
+import sys
+import time
+
 import typer
 
-from kubernaut.commands.investigate import InvestigateOptions, investigate
-from kubernaut.sim.scenario import builtin_scenarios_dir
+from kubernaut.commands.follow import Follower
+from kubernaut.controllers.operator import run_controllers
+from kubernaut.controllers.runtime import controller_runtime
+from kubernaut.controllers.settings import DEFAULT_NAMESPACE, ControllerSettings
+from kubernaut.core.outcome import Outcome
+from kubernaut.core.signal_parsing import signals_from_payload
+from kubernaut.crds import RemediationRequest, RemediationRequestSpec, SignalSpec
+from kubernaut.crds.install import apply_crds
+from kubernaut.crds.meta import FINGERPRINT_LABEL, ObjectMeta, display
+from kubernaut.evals.staging import incident_simulator
+from kubernaut.kube import KubeClient
+from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
+from kubernaut.sim.server import Simulator
 
 DEMO_SCENARIO = "oomkilled"
+LIMIT_SECONDS = 50.0
 
 
-def demo(speed: float) -> int:
-    scenarios = builtin_scenarios_dir()
+def demo(speed: float, keep: bool) -> int:
+    return asyncio.run(_demo(speed, keep))
+
+
+async def _demo(speed: float, keep: bool) -> int:
+    started = time.monotonic()
+    scenario = load_scenario(builtin_scenarios_dir() / DEMO_SCENARIO)
     typer.echo(
         "Kubernaut demo: a crash-looping checkout service on a simulated cluster, remediated\n"
-        "by the rule-based model (investigate -> recommend -> validate -> execute -> verify).\n"
+        "by the CRD controllers with the rule-based model. Every step is a Kubernetes object.\n"
     )
-    status = investigate(
-        InvestigateOptions(
-            scenario=scenarios / DEMO_SCENARIO,
-            alert=None,
-            model="rules",
-            fallbacks=[],
-            api_base=None,
-            execute=True,
-            auto_approve=True,
-            kubeconfig=None,
-            context=None,
-            policy=None,
-            speed=speed,
-            output_json=False,
-            verify_timeout=120.0,
+    typer.echo(f"Scenario    {scenario.name}: starting the simulator and the incident ...")
+    async with incident_simulator(scenario, speed=speed) as sim:
+        typer.echo(
+            f"Cluster     simulator at {sim.url} (x{speed:g}), KUBECONFIG={sim.kubeconfig_path}"
         )
+        async with KubeClient(sim.kubeconfig_path) as client:
+            await apply_crds(client)
+            await client.create(
+                {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": DEFAULT_NAMESPACE}}
+            )
+            settings = ControllerSettings(namespace=DEFAULT_NAMESPACE)
+            async with controller_runtime(
+                sim.kubeconfig_path, settings=settings, clock=sim.now
+            ) as ctx:
+                stop, ready = asyncio.Event(), asyncio.Event()
+                controllers = asyncio.create_task(run_controllers(ctx, stop, ready))
+                await ready.wait()
+                typer.echo(
+                    f"Controllers in-process: model {settings.model}, "
+                    f"namespace {settings.namespace}"
+                )
+                name = await _submit(client, scenario.signal.payload)
+                remediation = await Follower(client, DEFAULT_NAMESPACE, typer.echo).until_done(
+                    name, limit=LIMIT_SECONDS
+                )
+                _summary(remediation, sim, name, time.monotonic() - started)
+                if keep:
+                    await _until_interrupted(sim)
+                stop.set()
+                await controllers
+    if remediation is None or remediation.status.outcome != Outcome.REMEDIATED:
+        return 1
+    return 0
+
+
+async def _submit(client: KubeClient, payload: dict[str, object]) -> str:
+    signal_ = signals_from_payload(payload)[0]
+    name = "checkout-oom"
+    request = RemediationRequest(
+        metadata=ObjectMeta(
+            name=name, namespace=DEFAULT_NAMESPACE, labels={FINGERPRINT_LABEL: "demo"}
+        ),
+        spec=RemediationRequestSpec(
+            signal=SignalSpec.of(signal_), target=signal_.target, fingerprint="demo"
+        ),
     )
-    others = sorted(p.name for p in scenarios.iterdir() if p.is_dir() and p.name != DEMO_SCENARIO)
+    await client.create(request.wire())
     typer.echo(
-        "\nTry another incident (add --model openai/gpt-4o, or any litellm model, to compare):\n"
-        f"  kubernaut investigate --scenario {scenarios}/<name> --execute --auto-approve\n"
-        f"  names: {', '.join(others)}"
+        f"Signal      {signal_.name} ({signal_.severity}) on {display(signal_.target)}"
+        f" -> RemediationRequest {name}\n"
     )
-    return status
+    return name
+
+
+def _summary(
+    remediation: RemediationRequest | None, sim: Simulator, name: str, seconds: float
+) -> None:
+    typer.echo("")
+    if remediation is None:
+        typer.echo(f"Outcome     not finished within {LIMIT_SECONDS:g}s", err=True)
+    else:
+        status = remediation.status
+        typer.echo(f"Outcome     {status.outcome}")
+        typer.echo(f"Reason      {status.reason}")
+        typer.echo(
+            f"Action      {status.action} on {status.target} (confidence {status.confidence})"
+        )
+    typer.echo(f"Took        {seconds:.1f}s")
+    ns = DEFAULT_NAMESPACE
+    typer.echo(
+        "\nFollow along with kubectl (add --keep to keep the simulator running):\n"
+        f"  export KUBECONFIG={sim.kubeconfig_path}\n"
+        f"  kubectl get rr,aia,wfe,kex -n {ns}\n"
+        f"  kubectl describe aia {name}-analysis -n {ns}\n"
+        f"  kubectl get rr {name} -n {ns} -o yaml"
+    )
+
+
+async def _until_interrupted(sim: Simulator) -> None:
+    typer.echo(f"\nThe simulator keeps running at {sim.url}; Ctrl-C to stop.")
+    done = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, done.set)
+    with contextlib.suppress(asyncio.CancelledError):
+        await done.wait()
+    print("stopping", file=sys.stderr)

@@ -234,6 +234,13 @@ class KubeClient:
         status = answer.get("status") or {}
         return bool(status.get("allowed")), str(status.get("reason") or "")
 
+    async def whoami(self) -> str:
+        """The user this client authenticates as (a SelfSubjectReview, Kubernetes 1.28+)."""
+        review = await self.create(
+            {"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}
+        )
+        return str(((review.get("status") or {}).get("userInfo") or {}).get("username") or "")
+
     async def _json(self, method: str, path: str) -> Obj:
         return _body(_checked(await self._send(method, path)))
 

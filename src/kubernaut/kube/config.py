@@ -31,6 +31,8 @@ class Connection:
     """The CA bundle's path, for clients that take a path rather than an SSL context."""
     ca_data: str | None = None
     """The CA bundle as PEM text, when the kubeconfig embeds it."""
+    user: str = ""
+    """The kubeconfig's name for the user (not necessarily what the server calls it)."""
 
 
 def default_kubeconfig() -> Path | None:
@@ -85,6 +87,7 @@ def load_kubeconfig(path: Path, context: str | None = None) -> Connection:
             source=str(path),
             ca_file=ca_file,
             ca_data=ca_data,
+            user=str(names["user"]),
         )
     except (OSError, ValueError, yaml.YAMLError, KeyError, TypeError, ssl.SSLError) as error:
         raise KubeConfigError(f"{path}: not a usable kubeconfig: {error!r}") from None

@@ -63,6 +63,7 @@ KNOWN_TYPES = _types(
     ("metrics.k8s.io/v1beta1", "NodeMetrics", "nodes", False),
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", False),
     ("authentication.k8s.io/v1", "TokenReview", "tokenreviews", False),
+    ("authentication.k8s.io/v1", "SelfSubjectReview", "selfsubjectreviews", False),
     ("apiextensions.k8s.io/v1", "CustomResourceDefinition", "customresourcedefinitions", False),
 )
 

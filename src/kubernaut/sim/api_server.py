@@ -27,7 +27,7 @@ from kubernaut.sim.requestlog import RequestRecord
 from kubernaut.sim.resources import ResourceType
 from kubernaut.sim.routing import ResourcePath, parse_resource_path
 from kubernaut.sim.subresources import bind, evict, pod_log, scale
-from kubernaut.sim.virtual import access_review, metrics, token_review
+from kubernaut.sim.virtual import access_review, metrics, self_subject_review, token_review
 
 if TYPE_CHECKING:
     from kubernaut.sim.cluster import Cluster
@@ -156,6 +156,8 @@ class ApiServer:
                 return access_review(self.cluster, request, user)
             if resource.kind == "TokenReview":
                 return token_review(self.tokens, request)
+            if resource.kind == "SelfSubjectReview":
+                return self_subject_review(user)
             return metrics(self.cluster, request, resource, resource_path)
         handler = {
             "get": self.handlers.get,

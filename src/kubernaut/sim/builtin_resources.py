@@ -146,6 +146,15 @@ BUILTIN_RESOURCES: tuple[ResourceType, ...] = (
     _t(
         "authentication.k8s.io",
         "v1",
+        "SelfSubjectReview",
+        "selfsubjectreviews",
+        namespaced=False,
+        verbs=("create",),
+        stored=False,
+    ),
+    _t(
+        "authentication.k8s.io",
+        "v1",
         "TokenReview",
         "tokenreviews",
         namespaced=False,

@@ -14,6 +14,7 @@ import asyncio
 import tempfile
 from collections.abc import Callable, Coroutine, Iterable
 from concurrent.futures import Future
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -115,6 +116,10 @@ class Simulator(ContextManaged):
         if self._cluster is None:
             raise RuntimeError("the simulator is not running")
         return self._cluster
+
+    def now(self) -> datetime:
+        """Simulated time now (safe to read from any thread)."""
+        return self.cluster.clock.now()
 
     def hold(self, matches: Matcher) -> Hold:
         """Hold the next request ``matches`` accepts before it is applied (see

@@ -70,6 +70,17 @@ def token_review(tokens: dict[str, str], request: Request) -> Response:
     return json_response(review, 201)
 
 
+def self_subject_review(user: str) -> Response:
+    """Who the caller is, as ``kubectl auth whoami`` asks."""
+    review = {
+        "apiVersion": "authentication.k8s.io/v1",
+        "kind": "SelfSubjectReview",
+        "metadata": {"creationTimestamp": None},
+        "status": {"userInfo": {"username": user, "groups": ["system:authenticated"]}},
+    }
+    return json_response(review, 201)
+
+
 def metrics(
     cluster: Cluster, request: Request, resource: ResourceType, path: ResourcePath
 ) -> Response:
