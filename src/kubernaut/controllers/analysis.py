@@ -34,8 +34,9 @@ NODE_PHASES = {
     "investigate": AIAnalysisPhase.INVESTIGATING,
     "recommend": AIAnalysisPhase.RECOMMENDING,
     "validate": AIAnalysisPhase.VALIDATING,
-    "approve": AIAnalysisPhase.AWAITING_APPROVAL,
 }
+"""Phases that follow from a node starting; AwaitingApproval follows from the approval
+request instead, once it exists."""
 STOP_BEFORE = ["execute"]
 
 

@@ -63,7 +63,7 @@ def _trail(values: Obj, nodes: tuple[str, ...]) -> list[TrailEntry]:
                 ended=entry["ended"],
                 summary=_short(entry.get("summary", ""), SUMMARY_CHARS),
                 decision=_short(entry.get("decision", ""), SUMMARY_CHARS),
-                tool_calls=calls.pop(node, []),
+                tool_calls=calls.pop(node, None),
             )
         )
     return entries

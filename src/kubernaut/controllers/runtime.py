@@ -18,7 +18,7 @@ from kubernaut.controllers.settings import ControllerSettings
 from kubernaut.graphs.settings import GraphSettings
 from kubernaut.kube import KubeClient
 from kubernaut.tools.read import build_read_tools
-from kubernaut.tools.safety import InMemoryHistory, RemediationHistory
+from kubernaut.tools.safety import InMemoryHistory, RemediationHistory, SafetyPolicy
 from kubernaut.tools.safety.loading import load_policy
 
 
@@ -32,9 +32,12 @@ async def controller_runtime(
     clock: Clock = utc_now,
     checkpointer: BaseCheckpointSaver[Any] | None = None,
     history: RemediationHistory | None = None,
+    policy: SafetyPolicy | None = None,
 ) -> AsyncIterator[ControllerContext]:
+    """The context the controllers run in; ``policy`` defaults to the policy file the
+    settings name (the safe defaults without one)."""
     settings = settings or ControllerSettings()
-    policy = load_policy(settings.policy_file)
+    policy = policy or load_policy(settings.policy_file)
     models = build_model_chain(settings.model, settings.fallbacks, model_settings)
     async with KubeClient(kubeconfig, context=context) as client:
         yield ControllerContext(

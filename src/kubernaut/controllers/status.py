@@ -4,6 +4,7 @@ story."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from kubernaut.controllers.context import ControllerContext
@@ -36,7 +37,20 @@ async def transition(
     warning: bool = False,
 ) -> Obj:
     """Patch ``status`` (which sets ``phase``); when the phase changes, say so in an Event
-    named ``reason`` and in the audit log."""
+    named ``reason`` and in the audit log. The three go together even when the caller
+    is cancelled halfway (a runner is stopped as soon as its object is seen finished,
+    which may be by the very patch this makes)."""
+    return await asyncio.shield(_transition(ctx, obj, status, reason, message, warning))
+
+
+async def _transition(
+    ctx: ControllerContext,
+    obj: CrdObject,
+    status: StatusBase,
+    reason: str,
+    message: str,
+    warning: bool,
+) -> Obj:
     previous = getattr(getattr(obj, "status", None), "phase", None)
     phase = getattr(status, "phase", None)
     stored = await patch_status(ctx, obj, status)

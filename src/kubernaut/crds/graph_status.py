@@ -25,7 +25,9 @@ class TrailEntry(CrdModel):
     ended: AwareDatetime
     summary: str = ""
     decision: str = ""
-    tool_calls: list[ToolCallRecord] = Field(default_factory=list)
+    tool_calls: list[ToolCallRecord] | None = Field(
+        default=None, description="The tools the node called, in order."
+    )
 
 
 class TokenUsage(CrdModel):
