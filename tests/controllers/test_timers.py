@@ -1,0 +1,152 @@
+"""What comes due with time, on the simulator's clock: phase timeouts end in TimedOut
+with an escalation, a recently remediated or repeatedly failing target blocks a new
+remediation for the configured period, and finished remediations are deleted with
+their children after the retention period."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+from typing import Any
+
+from controllers_support import (
+    NS,
+    eventually,
+    get,
+    install,
+    phase_of,
+    remediation_for,
+    running_controllers,
+    workload_writes,
+)
+
+from kubernaut.controllers.settings import BlockingSettings, ControllerSettings
+from kubernaut.crds import API_VERSION
+from kubernaut.evals.staging import incident_simulator
+from kubernaut.kube import KubeClient
+from kubernaut.sim.holds import HeldRequest
+from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
+from kubernaut.sim.server import Simulator
+
+OOM = load_scenario(builtin_scenarios_dir() / "oomkilled")
+KINDS = ("RemediationProcessing", "AIAnalysis", "WorkflowExecution", "KubernetesExecution")
+
+
+def _recommending(request: HeldRequest) -> bool:
+    return (
+        request.method == "PATCH"
+        and request.path.endswith("/aianalyses/oom-analysis/status")
+        and b"Recommending" in request.body
+    )
+
+
+async def _phase(client: KubeClient, name: str, *phases: str) -> dict[str, Any]:
+    return await eventually(
+        lambda: get(client, "RemediationRequest", name), lambda rr: phase_of(rr) in phases
+    )
+
+
+async def test_a_stuck_analysis_times_out_with_an_escalation() -> None:
+    async with incident_simulator(OOM, speed=10) as sim:
+        stuck = sim.hold(_recommending)
+        async with running_controllers(sim), KubeClient(sim.kubeconfig_path) as client:
+            await client.create(remediation_for(OOM.signal.payload, "oom"))
+            await asyncio.to_thread(stuck.wait_caught, 60)
+            await asyncio.to_thread(sim.advance, 900 + 1)
+            ended = await _phase(client, "oom", "TimedOut")
+            stuck.release()
+            status = ended["status"]
+            assert status["outcome"] == "TimedOut"
+            assert "Analyzing for more than 900s" in status["reason"]
+            assert [e["reason"] for e in status["escalations"]] == ["TimedOut"]
+            analysis = await get(client, "AIAnalysis", "oom-analysis")
+            assert phase_of(analysis) == "Failed"
+            assert analysis["status"]["outcome"] == "TimedOut"
+            events = await client.list("v1", "Event", NS, field_selector="involvedObject.name=oom")
+            assert any(e["reason"] == "Escalated" and e["type"] == "Warning" for e in events)
+            assert workload_writes(sim, "deployments", "checkout") == []
+
+
+async def test_a_remediated_target_blocks_then_the_finished_are_deleted_with_children() -> None:
+    settings = ControllerSettings(
+        verify_timeout=60, resync=0.5, blocking=BlockingSettings(after_success=600)
+    )
+    async with (
+        incident_simulator(OOM, speed=20) as sim,
+        running_controllers(sim, settings),
+        KubeClient(sim.kubeconfig_path) as client,
+    ):
+        await client.create(remediation_for(OOM.signal.payload, "oom"))
+        first = await _phase(client, "oom", "Completed")
+        assert first["status"]["outcome"] == "Remediated"
+
+        await client.create(remediation_for(OOM.signal.payload, "again", analysis_only=True))
+        blocked = await _phase(client, "again", "Blocked")
+        assert "was remediated by oom" in blocked["status"]["message"]
+        until = blocked["status"]["blockedUntil"]
+        completed = first["status"]["completedAt"]
+        assert _seconds_between(completed, until) == 600
+        await asyncio.sleep(2)
+        assert phase_of(await get(client, "RemediationRequest", "again")) == "Blocked"
+
+        await asyncio.to_thread(sim.advance, 601)
+        second = await _phase(client, "again", "Completed")
+        assert second["status"]["outcome"] == "Recommended"
+        assert len(workload_writes(sim, "deployments", "checkout")) == 1
+
+        children = await _children(client)
+        assert {kind for kind, _ in children} == set(KINDS)
+        await asyncio.to_thread(sim.advance, 24 * 3600 + 1)
+        await eventually(lambda: _remediations(client), lambda names: names == [])
+        await eventually(lambda: _children(client), lambda left: left == [], within=30)
+
+
+async def test_repeated_failures_block_the_target_for_the_failure_period(sim: Simulator) -> None:
+    settings = ControllerSettings(
+        resync=0.5, blocking=BlockingSettings(failures=3, failure_period=1800)
+    )
+    async with KubeClient(sim.kubeconfig_path) as client:
+        await install(client)
+        for index in range(3):
+            name = f"failed-{index}"
+            await client.create(remediation_for(OOM.signal.payload, name))
+            status = {"phase": "Failed", "outcome": "Failed", "completedAt": _at(sim, -60 * index)}
+            await client.patch(
+                API_VERSION,
+                "RemediationRequest",
+                NS,
+                name,
+                {"status": status},
+                subresource="status",
+            )
+        async with running_controllers(sim, settings):
+            await client.create(remediation_for(OOM.signal.payload, "fresh", analysis_only=True))
+            blocked = await _phase(client, "fresh", "Blocked")
+            assert (
+                "3 remediations of Deployment/shop/checkout failed" in blocked["status"]["message"]
+            )
+            newest_failure = _at(sim, 0)
+            assert _seconds_between(newest_failure, blocked["status"]["blockedUntil"]) <= 1800
+            await asyncio.to_thread(sim.advance, 1801)
+            await _phase(client, "fresh", "Processing", "Analyzing", "Completed", "Failed")
+
+
+def _at(sim: Simulator, offset: float) -> str:
+    return (sim.now() + timedelta(seconds=offset)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _seconds_between(earlier: str, later: str) -> float:
+    return round((datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds())
+
+
+async def _remediations(client: KubeClient) -> list[str]:
+    found = await client.list(API_VERSION, "RemediationRequest", NS)
+    return [obj["metadata"]["name"] for obj in found]
+
+
+async def _children(client: KubeClient) -> list[tuple[str, str]]:
+    left = []
+    for kind in KINDS:
+        for obj in await client.list(API_VERSION, kind, NS):
+            left.append((kind, obj["metadata"]["name"]))
+    return left
