@@ -62,6 +62,7 @@ KNOWN_TYPES = _types(
     ("metrics.k8s.io/v1beta1", "PodMetrics", "pods", True),
     ("metrics.k8s.io/v1beta1", "NodeMetrics", "nodes", False),
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", False),
+    ("authentication.k8s.io/v1", "TokenReview", "tokenreviews", False),
     ("apiextensions.k8s.io/v1", "CustomResourceDefinition", "customresourcedefinitions", False),
 )
 

@@ -26,7 +26,7 @@ from kubernaut.sim.requestlog import RequestRecord
 from kubernaut.sim.resources import ResourceType
 from kubernaut.sim.routing import ResourcePath, parse_resource_path
 from kubernaut.sim.subresources import bind, evict, pod_log, scale
-from kubernaut.sim.virtual import access_review, metrics
+from kubernaut.sim.virtual import access_review, metrics, token_review
 
 if TYPE_CHECKING:
     from kubernaut.sim.cluster import Cluster
@@ -149,6 +149,8 @@ class ApiServer:
         if not resource.stored:
             if resource.kind == "SelfSubjectAccessReview":
                 return access_review(self.cluster, request, user)
+            if resource.kind == "TokenReview":
+                return token_review(self.tokens, request)
             return metrics(self.cluster, request, resource, resource_path)
         handler = {
             "get": self.handlers.get,

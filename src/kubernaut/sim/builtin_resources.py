@@ -143,6 +143,15 @@ BUILTIN_RESOURCES: tuple[ResourceType, ...] = (
         verbs=("create",),
         stored=False,
     ),
+    _t(
+        "authentication.k8s.io",
+        "v1",
+        "TokenReview",
+        "tokenreviews",
+        namespaced=False,
+        verbs=("create",),
+        stored=False,
+    ),
     _t("metrics.k8s.io", "v1beta1", "PodMetrics", "pods", verbs=READ_VERBS, stored=False),
     _t(
         "metrics.k8s.io",

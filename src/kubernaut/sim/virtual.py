@@ -1,4 +1,5 @@
-"""Resources computed on request rather than stored: access reviews and metrics.k8s.io."""
+"""Resources computed on request rather than stored: access and token reviews, and
+metrics.k8s.io."""
 
 from __future__ import annotations
 
@@ -50,6 +51,22 @@ def access_review(cluster: Cluster, request: Request, user: str) -> Response:
     review.setdefault("metadata", {})["creationTimestamp"] = None
     review["apiVersion"] = "authorization.k8s.io/v1"
     review["kind"] = "SelfSubjectAccessReview"
+    return json_response(review, 201)
+
+
+def token_review(tokens: dict[str, str], request: Request) -> Response:
+    """Authenticates ``spec.token`` against the simulator's own bearer tokens."""
+    review = request.json()
+    token = str((review.get("spec") or {}).get("token") or "")
+    user = tokens.get(token)
+    review["status"] = (
+        {"authenticated": True, "user": {"username": user, "groups": ["system:authenticated"]}}
+        if user
+        else {"authenticated": False, "error": "the token is not known to the simulator"}
+    )
+    review.setdefault("metadata", {})["creationTimestamp"] = None
+    review["apiVersion"] = "authentication.k8s.io/v1"
+    review["kind"] = "TokenReview"
     return json_response(review, 201)
 
 
