@@ -7,7 +7,7 @@ import asyncio
 
 import httpx
 import pytest
-from conftest import AUTH, alert, remediations, settings_for, webhook
+from gateway_support import AUTH, alert, remediations, settings_for, webhook
 
 from kubernaut.gateway.app import build_app
 from kubernaut.gateway.runtime import Gateway

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from conftest import alert, remediations, webhook
+from gateway_support import alert, remediations, webhook
 
 from kubernaut.kube import KubeClient
 

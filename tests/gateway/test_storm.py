@@ -4,7 +4,7 @@ targets within the window become one storm RemediationRequest with an escalation
 from __future__ import annotations
 
 import httpx
-from conftest import alert, remediations, webhook
+from gateway_support import alert, remediations, webhook
 
 from kubernaut.kube import KubeClient
 
