@@ -106,6 +106,10 @@ async def test_a_recurrence_after_the_remediation_ended_gets_a_new_request(
     first = (await http.post(PROMETHEUS, json=payload)).json()["remediation"]
     [rr] = await remediations(kube)
     await _finish(kube, rr)
+    resolved = webhook(alert("DiskFull", "resolved", namespace="shop", deployment="checkout"))
+    assert (await http.post(PROMETHEUS, json=resolved)).json()["outcome"] == (
+        "no-active-remediation"
+    )
 
     later = await http.post(PROMETHEUS, json=payload)
     assert later.status_code == 201

@@ -279,24 +279,21 @@ class Ingestor:
     # -- resolution -----------------------------------------------------------------------
 
     async def _resolve(self, key: str, now: datetime, result: SignalResult) -> SignalResult:
-        located = await self._locate(key, None)
-        if located is None:
-            return _with(
-                result,
-                Outcome.NO_ACTIVE_REMEDIATION,
-                reason="no active RemediationRequest has this fingerprint; nothing to mark",
+        for _ in range(_SETTLE_ATTEMPTS):
+            located = await self._locate(key, None)
+            if located is None:
+                break
+            written = await self.remediations.update_status(
+                located.name, lambda obj: _resolved(obj, now)
             )
-        written = await self.remediations.update_status(
-            located.name, lambda obj: _resolved(obj, now)
+            if written is not None and is_active(written):
+                return _with(result, Outcome.RESOLVED, remediation=located.name)
+            await self.store.forget(key, located.name)  # it ended: look again
+        return _with(
+            result,
+            Outcome.NO_ACTIVE_REMEDIATION,
+            reason="no active RemediationRequest has this fingerprint; nothing to mark",
         )
-        if written is None or not is_active(written):
-            await self.store.forget(key, located.name)
-            return _with(
-                result,
-                Outcome.NO_ACTIVE_REMEDIATION,
-                reason=f"{located.name} has already ended; nothing to mark",
-            )
-        return _with(result, Outcome.RESOLVED, remediation=located.name)
 
 
 def _name(obj: Obj) -> str:
