@@ -68,3 +68,9 @@ def test_demo_remediates_the_oom_scenario_and_exits_zero() -> None:
     assert "-> increase_resources(container=checkout, memory_limit=512Mi)" in result.stdout
     assert "Outcome     Remediated" in result.stdout
     assert "kubernaut investigate --scenario" in result.stdout
+
+
+def test_serve_gateway_refuses_to_start_without_a_way_to_authenticate() -> None:
+    result = run("serve", "gateway", "--port", "0")
+    assert result.returncode == 2
+    assert "no way to authenticate senders" in result.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -22,7 +22,7 @@ crds_app = typer.Typer(
     help="Kubernaut's CustomResourceDefinitions (kubernaut.io/v1alpha1).", no_args_is_help=True
 )
 app.add_typer(crds_app, name="crds")
-serve_app = typer.Typer(help="Run Kubernaut's long-running components.", no_args_is_help=True)
+serve_app = typer.Typer(help="Run Kubernaut's services.", no_args_is_help=True)
 app.add_typer(serve_app, name="serve")
 
 
@@ -168,6 +168,53 @@ def approve(
             context=context,
         )
     )
+
+
+@serve_app.command("gateway")
+def serve_gateway(
+    host: Annotated[str | None, typer.Option(help="Address to listen on [0.0.0.0].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on [8080].")] = None,
+    kubeconfig: Annotated[
+        Path | None, typer.Option(envvar="KUBECONFIG", help="Cluster to write to.")
+    ] = None,
+    context: Annotated[str | None, typer.Option(help="kubeconfig context.")] = None,
+    namespace: Annotated[
+        str | None,
+        typer.Option(help="Namespace of the RemediationRequests [kubernaut-system]."),
+    ] = None,
+    redis_url: Annotated[
+        str | None, typer.Option(help="redis://host:port/db (default: in-process store).")
+    ] = None,
+    token_file: Annotated[
+        Path | None, typer.Option(help="File of accepted bearer tokens, one a line.")
+    ] = None,
+    token_secret: Annotated[
+        str | None, typer.Option(help="Secret in the namespace whose values are tokens.")
+    ] = None,
+    token_review: Annotated[
+        bool | None,
+        typer.Option("--token-review/--no-token-review", help="Accept TokenReview'd tokens."),
+    ] = None,
+) -> None:
+    """Run the signal gateway (docs/gateway.md). Every flag also reads KUBERNAUT_* (e.g.
+    KUBERNAUT_GATEWAY_TOKENS, KUBERNAUT_REDIS_URL, KUBERNAUT_NAMESPACE)."""
+    from kubernaut.commands.serve_gateway import serve_gateway as run
+    from kubernaut.gateway.settings import GatewaySettings
+
+    flags: dict[str, Any] = {
+        "gateway_host": host,
+        "gateway_port": port,
+        "kubeconfig": kubeconfig,
+        "kube_context": context,
+        "namespace": namespace,
+        "redis_url": redis_url,
+        "gateway_token_file": token_file,
+        "gateway_token_secret": token_secret,
+        "gateway_token_review": token_review,
+    }
+    given = {key: value for key, value in flags.items() if value is not None}
+    settings = GatewaySettings(**given)
+    raise typer.Exit(run(settings))
 
 
 @app.command()

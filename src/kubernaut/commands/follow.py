@@ -55,9 +55,9 @@ class Follower:
             uid = str(event["metadata"].get("uid") or event["metadata"]["name"])
             if involved.get("name") in names and uid not in self._seen_events:
                 self._seen_events.add(uid)
-                kind = SHORT.get(str(involved.get("kind")), str(involved.get("kind")))
+                short = SHORT.get(str(involved.get("kind")), str(involved.get("kind")))
                 self._echo(
-                    f"  {kind:<4}{event.get('reason', ''):<17}{involved['name']}: "
+                    f"  {short:<4}{event.get('reason', ''):<17}{involved['name']}: "
                     f"{event.get('message', '')}"
                 )
         for obj in children:
