@@ -13,7 +13,9 @@ import contextlib
 import signal
 import sys
 import time
+from typing import Any
 
+import httpx
 import typer
 
 from kubernaut.commands.follow import Follower
@@ -21,21 +23,25 @@ from kubernaut.controllers.operator import run_controllers
 from kubernaut.controllers.runtime import controller_runtime
 from kubernaut.controllers.settings import DEFAULT_NAMESPACE, ControllerSettings
 from kubernaut.core.outcome import Outcome
-from kubernaut.core.signal_parsing import signals_from_payload
-from kubernaut.crds import RemediationRequest, RemediationRequestSpec, SignalSpec
+from kubernaut.crds import RemediationRequest
 from kubernaut.crds.install import apply_crds
-from kubernaut.crds.meta import FINGERPRINT_LABEL, ObjectMeta, display
 from kubernaut.evals.staging import incident_simulator
-from kubernaut.kube import KubeClient
+from kubernaut.gateway.server import GatewayServer
+from kubernaut.kube import KubeClient, KubeError
 from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
 from kubernaut.sim.server import Simulator
 
 DEMO_SCENARIO = "oomkilled"
+PROMETHEUS_PATH = "/api/v1/signals/prometheus"
 LIMIT_SECONDS = 50.0
 
 
 def demo(speed: float, keep: bool) -> int:
-    return asyncio.run(_demo(speed, keep))
+    try:
+        return asyncio.run(_demo(speed, keep))
+    except (DemoError, KubeError) as error:
+        typer.echo(f"error: {error}", err=True)
+        return 1
 
 
 async def _demo(speed: float, keep: bool) -> int:
@@ -66,7 +72,7 @@ async def _demo(speed: float, keep: bool) -> int:
                     f"Controllers in-process: model {settings.model}, "
                     f"namespace {settings.namespace}"
                 )
-                name = await _submit(client, scenario.signal.payload)
+                name = await _submit(sim, scenario.signal.payload)
                 remediation = await Follower(client, DEFAULT_NAMESPACE, typer.echo).until_done(
                     name, limit=LIMIT_SECONDS
                 )
@@ -80,23 +86,26 @@ async def _demo(speed: float, keep: bool) -> int:
     return 0
 
 
-async def _submit(client: KubeClient, payload: dict[str, object]) -> str:
-    signal_ = signals_from_payload(payload)[0]
-    name = "checkout-oom"
-    request = RemediationRequest(
-        metadata=ObjectMeta(
-            name=name, namespace=DEFAULT_NAMESPACE, labels={FINGERPRINT_LABEL: "demo"}
-        ),
-        spec=RemediationRequestSpec(
-            signal=SignalSpec.of(signal_), target=signal_.target, fingerprint="demo"
-        ),
-    )
-    await client.create(request.wire())
+async def _submit(sim: Simulator, payload: dict[str, Any]) -> str:
+    """Send the scenario's Alertmanager webhook to the gateway over HTTP, as Alertmanager
+    would; the RemediationRequest it created."""
+    gateway = GatewayServer(kubeconfig=sim.kubeconfig_path, namespace=DEFAULT_NAMESPACE)
+    async with gateway, httpx.AsyncClient(base_url=gateway.url, headers=gateway.headers) as http:
+        answer = await http.post(PROMETHEUS_PATH, json=payload)
+    body = answer.json()
+    result = (body.get("results") or [body])[0]
+    if answer.status_code >= 300 or not result.get("remediation"):
+        raise DemoError(f"the gateway answered {answer.status_code}: {body}")
     typer.echo(
-        f"Signal      {signal_.name} ({signal_.severity}) on {display(signal_.target)}"
-        f" -> RemediationRequest {name}\n"
+        f"Gateway     POST {PROMETHEUS_PATH} -> {answer.status_code} {result['outcome']}: "
+        f"RemediationRequest {result['remediation']} "
+        f"({result.get('environment')}, {result.get('priority')})\n"
     )
-    return name
+    return str(result["remediation"])
+
+
+class DemoError(Exception):
+    """The demo could not run a step; the message says which and why."""
 
 
 def _summary(
