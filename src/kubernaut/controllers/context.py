@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +48,8 @@ class ControllerContext:
     audit: AuditSink = log_audit
     waiter: ObjectWaiter = field(default_factory=ObjectWaiter)
     tasks: TaskSet = field(default_factory=TaskSet)
+    locks: defaultdict[str, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
+    """One per RemediationRequest: its reconciles run one at a time in this process."""
 
     @property
     def namespace(self) -> str:

@@ -15,6 +15,7 @@ from kubernaut.crds import API_VERSION, RemediationRequest
 from kubernaut.crds.remediation_request import Escalation
 from kubernaut.kube import KubeClient
 from kubernaut.kube.events import EventType, post_event
+from kubernaut.kube.guarded import guarded_update
 
 log = logging.getLogger(__name__)
 
@@ -28,14 +29,19 @@ class Escalator:
         self, remediation: RemediationRequest, reason: str, message: str, *, now: datetime
     ) -> None:
         entry = Escalation(reason=reason, message=message, at=now)
-        escalations = [*remediation.status.escalations, entry]
-        await self._client.patch(
+
+        def appended(current: dict[str, Any]) -> dict[str, Any]:
+            escalations = list((current.get("status") or {}).get("escalations") or [])
+            return {"escalations": [*escalations, entry.wire()]}
+
+        await guarded_update(
+            self._client,
             API_VERSION,
             remediation.KIND,
             remediation.namespace,
             remediation.name,
-            {"status": {"escalations": [e.wire() for e in escalations]}},
-            subresource="status",
+            "status",
+            appended,
         )
         await post_event(
             self._client,

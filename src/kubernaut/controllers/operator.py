@@ -62,7 +62,7 @@ def build_registry(ctx: ControllerContext) -> kopf.OperatorRegistry:
     @kopf.on.event(GROUP, VERSION, "remediationrequests", registry=registry)
     async def remediation_event(name: str, type: str | None, **_: Any) -> None:
         if type == DELETED:
-            forget(name)
+            forget(ctx, name)
         else:
             await reconcile_named(ctx, name)
 

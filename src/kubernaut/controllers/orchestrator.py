@@ -11,8 +11,6 @@ came by, the controller restarted) and does each step once.
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
 from datetime import datetime
 
 from kubernaut.controllers.blocking import block_for
@@ -51,22 +49,21 @@ ESCALATED_OUTCOMES = frozenset(
         TIMED_OUT,
     }
 )
-_locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
 
 async def reconcile_named(ctx: ControllerContext, name: str) -> None:
     """Reconcile the RemediationRequest ``name`` (gone: nothing to do)."""
-    async with _locks[name]:
+    async with ctx.locks[name]:
         found = await ctx.client.get(API_VERSION, RemediationRequest.KIND, ctx.namespace, name)
         if found is not None:
             await _reconcile(ctx, RemediationRequest.parse(found))
 
 
-def forget(name: str) -> None:
+def forget(ctx: ControllerContext, name: str) -> None:
     """Drop what is kept in memory for a RemediationRequest that was deleted."""
-    lock = _locks.get(name)
+    lock = ctx.locks.get(name)
     if lock is not None and not lock.locked():
-        del _locks[name]
+        del ctx.locks[name]
 
 
 async def _reconcile(ctx: ControllerContext, remediation: RemediationRequest) -> None:

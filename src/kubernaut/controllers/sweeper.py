@@ -36,7 +36,7 @@ async def sweep(ctx: ControllerContext) -> None:
                 now=now,
             )
             await ctx.client.delete(API_VERSION, remediation.KIND, ctx.namespace, remediation.name)
-            forget(remediation.name)
+            forget(ctx, remediation.name)
     for found in await ctx.client.list(API_VERSION, RemediationApproval.KIND, ctx.namespace):
         await settle(ctx, RemediationApproval.parse(found))
     for kind, (model, runner) in RUNNERS.items():

@@ -13,20 +13,18 @@ read-modify-write guarded by ``resourceVersion``, retried on conflict."""
 
 from __future__ import annotations
 
-import asyncio
-import random
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from kubernaut.crds.meta import API_VERSION, FINGERPRINT_LABEL
 from kubernaut.crds.remediation_request import RemediationPhase, RemediationRequest
 from kubernaut.kube import KubeClient, KubeError
 from kubernaut.kube.errors import KubeApiError
+from kubernaut.kube.guarded import guarded_update
 
 Obj = dict[str, Any]
 KIND = RemediationRequest.KIND
-MAX_ATTEMPTS = 40
 SIGNAL_LABEL = "kubernaut.io/signal"
 _SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -87,37 +85,8 @@ class RemediationStore:
         return await self._update(name, "spec", change)
 
     async def _update(
-        self, name: str, part: str, change: Callable[[Obj], Obj | None]
+        self, name: str, part: Literal["spec", "status"], change: Callable[[Obj], Obj | None]
     ) -> Obj | None:
-        """Read, let ``change`` give the new ``part`` fields (None: nothing to write), write
-        them guarded by the resourceVersion read; again on a conflict. The object as
-        written (or as read when nothing was written); None when it is gone."""
-        for attempt in range(MAX_ATTEMPTS):
-            current = await self.get(name)
-            if current is None:
-                return None
-            fields = change(current)
-            if fields is None:
-                return current
-            body = {
-                "metadata": {"resourceVersion": current["metadata"]["resourceVersion"]},
-                part: fields,
-            }
-            try:
-                return await self.client.patch(
-                    API_VERSION,
-                    KIND,
-                    self.namespace,
-                    name,
-                    body,
-                    subresource="status" if part == "status" else "",
-                )
-            except KubeApiError as error:
-                if error.status == 404:
-                    return None
-                if error.status != 409:
-                    raise
-            await asyncio.sleep(random.uniform(0, 0.002 * (attempt + 1)))
-        raise KubeError(
-            f"{KIND} {self.namespace}/{name}: still conflicting after {MAX_ATTEMPTS} attempts"
+        return await guarded_update(
+            self.client, API_VERSION, KIND, self.namespace, name, part, change
         )
