@@ -1,4 +1,5 @@
-"""Shared fixtures: a running simulator, kubectl against it, and the official client."""
+"""Shared fixtures: a running simulator, kubectl against it, the official client, and the
+embedded PostgreSQL's data directory."""
 
 from __future__ import annotations
 
@@ -46,3 +47,10 @@ def client(sim: Simulator) -> Iterator[Any]:
         yield api_client
     finally:
         api_client.close()
+
+
+@pytest.fixture(scope="session")
+def kubernaut_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A ``KUBERNAUT_DATA_DIR`` for the session: the first ``Database`` opened on it starts
+    its embedded PostgreSQL, the others join it; it stops when the test process exits."""
+    return tmp_path_factory.mktemp("kubernaut-data")
