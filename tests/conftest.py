@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from kubernaut.sim.server import Simulator
-from support import Kubectl, find_kubectl
+from support import Kubectl, embedded_data_dir, find_kubectl
 
 NODES = [
     {
@@ -50,7 +50,8 @@ def client(sim: Simulator) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def kubernaut_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def kubernaut_data_dir() -> Iterator[Path]:
     """A ``KUBERNAUT_DATA_DIR`` for the session: the first ``Database`` opened on it starts
-    its embedded PostgreSQL, the others join it; it stops when the test process exits."""
-    return tmp_path_factory.mktemp("kubernaut-data")
+    its embedded PostgreSQL, the others join it; it stops when the session ends."""
+    with embedded_data_dir() as path:
+        yield path

@@ -7,7 +7,6 @@ import asyncio
 import sys
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,6 +17,7 @@ from kubernaut.kube import KubeClient
 from kubernaut.sim.server import Simulator
 from kubernaut.store import Database, PostgresHistory, StoreSettings
 from kubernaut.tools.safety import HistoryEntry, SafetyPolicy, SafetyValidator
+from support import embedded_data_dir
 
 WEB = ResourceRef(kind="Deployment", namespace="shop", name="web")
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
@@ -94,19 +94,20 @@ asyncio.run(main())
 
 @pytest.mark.slow
 async def test_the_embedded_server_keeps_the_history_across_a_restart(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Another process records and exits, which stops its embedded server; this process
     starts the server again on the same data directory and finds the entry."""
     monkeypatch.delenv("KUBERNAUT_DATABASE_URL", raising=False)
-    recorder = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", RECORD_AND_EXIT, str(tmp_path)
-    )
-    assert await asyncio.wait_for(recorder.wait(), 60) == 0
-    assert not (tmp_path / "pgdata" / "postmaster.pid").exists(), "the server stopped"
+    with embedded_data_dir() as data_dir:
+        recorder = await asyncio.create_subprocess_exec(
+            sys.executable, "-c", RECORD_AND_EXIT, str(data_dir)
+        )
+        assert await asyncio.wait_for(recorder.wait(), 60) == 0
+        assert not (data_dir / "pgdata" / "postmaster.pid").exists(), "the server stopped"
 
-    async with Database(StoreSettings(data_dir=tmp_path)) as database:
-        found = await PostgresHistory(database).entries(NOW - timedelta(days=1))
+        async with Database(StoreSettings(data_dir=data_dir)) as database:
+            found = await PostgresHistory(database).entries(NOW - timedelta(days=1))
 
     assert [entry.step_key for entry in found] == ["k-before-restart"]
 
