@@ -1,4 +1,5 @@
-"""Shared fixtures: a running simulator, kubectl against it, and the official client."""
+"""Shared fixtures: a running simulator, kubectl against it, the official client, and the
+embedded PostgreSQL's data directory."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 import pytest
 
 from kubernaut.sim.server import Simulator
-from support import Kubectl, find_kubectl
+from support import Kubectl, embedded_data_dir, find_kubectl
 
 NODES = [
     {
@@ -46,3 +47,11 @@ def client(sim: Simulator) -> Iterator[Any]:
         yield api_client
     finally:
         api_client.close()
+
+
+@pytest.fixture(scope="session")
+def kubernaut_data_dir() -> Iterator[Path]:
+    """A ``KUBERNAUT_DATA_DIR`` for the session: the first ``Database`` opened on it starts
+    its embedded PostgreSQL, the others join it; it stops when the session ends."""
+    with embedded_data_dir() as path:
+        yield path

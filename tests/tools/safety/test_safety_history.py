@@ -25,6 +25,15 @@ async def test_entries_since_a_time_come_oldest_first() -> None:
     assert [entry.action for entry in recent] == ["a30", "a10"]
 
 
+async def test_a_step_key_is_recorded_once() -> None:
+    clock = FakeClock()
+    history = InMemoryHistory()
+    for key in ("k-1", "k-1", "", ""):
+        await history.record(HistoryEntry(target=WEB, action="a", at=clock.now, step_key=key))
+
+    assert [entry.step_key for entry in await history.entries(clock.ago(1))] == ["k-1", "", ""]
+
+
 def test_a_time_without_a_zone_is_refused() -> None:
     with pytest.raises(ValidationError, match="timezone"):
         HistoryEntry(target=WEB, action="restart_deployment", at=datetime(2026, 3, 1, 12, 0))

@@ -1,8 +1,9 @@
 """What Kubernaut did recently: the memory the cooldown, oscillation and rate checks read.
 
 The executor records an entry after every applied step. :class:`InMemoryHistory` serves
-one process (the demo, the evals, tests); several replicas need a shared implementation
-of :class:`RemediationHistory` so that every replica sees every entry.
+one process (the demo, the evals, tests); several replicas share
+:class:`kubernaut.store.PostgresHistory`, so that every replica sees every entry and a
+restart forgets none.
 """
 
 from __future__ import annotations
@@ -26,10 +27,15 @@ class HistoryEntry(BaseModel):
     replicas_before: int | None = None
     replicas_after: int | None = None
     """Replica counts around a scale action (from the plan's impact), for flapping."""
+    step_key: str = ""
+    """The applied step's idempotency key. A history records a non-empty key once: a
+    graph resumed after a stop may run its execute node, and so this record, again."""
 
 
 class RemediationHistory(Protocol):
-    async def record(self, entry: HistoryEntry) -> None: ...
+    async def record(self, entry: HistoryEntry) -> None:
+        """Add ``entry``, unless an entry with its non-empty ``step_key`` is there."""
+        ...
 
     async def entries(self, since: datetime) -> list[HistoryEntry]:
         """Entries at or after ``since``, oldest first."""
@@ -43,6 +49,8 @@ class InMemoryHistory:
         self._entries: list[HistoryEntry] = list(entries or [])
 
     async def record(self, entry: HistoryEntry) -> None:
+        if entry.step_key and any(e.step_key == entry.step_key for e in self._entries):
+            return
         self._entries.append(entry)
 
     async def entries(self, since: datetime) -> list[HistoryEntry]:
