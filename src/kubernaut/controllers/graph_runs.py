@@ -13,13 +13,11 @@ from langgraph.types import StateSnapshot
 
 from kubernaut.controllers.context import ControllerContext
 from kubernaut.crds import CrdObject
+from kubernaut.graphs.checkpoint import CHECKPOINT_HOLDER, checkpoint_holder
 from kubernaut.graphs.deps import RemediationDeps
 from kubernaut.graphs.remediation import build_remediation_graph
 from kubernaut.tools.executor import Executor
 from kubernaut.tools.safety import SafetyValidator
-
-HOLDER_KEY = "checkpoint_holder"
-"""The configurable key naming the object a checkpoint goes to (see the checkpointer)."""
 
 Graph = CompiledStateGraph[Any, Any, Any, Any]
 OnNodeStart = Callable[[str], Awaitable[None]]
@@ -43,7 +41,7 @@ def thread_config(thread_id: str, holder: CrdObject) -> RunnableConfig:
     return {
         "configurable": {
             "thread_id": thread_id,
-            HOLDER_KEY: {"kind": holder.KIND, "namespace": holder.namespace, "name": holder.name},
+            CHECKPOINT_HOLDER: checkpoint_holder(holder.KIND, holder.namespace, holder.name),
         }
     }
 

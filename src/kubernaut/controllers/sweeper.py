@@ -35,6 +35,7 @@ async def sweep(ctx: ControllerContext) -> None:
                 type_=EventType.NORMAL,
                 now=now,
             )
+            await ctx.checkpointer.adelete_thread(remediation.metadata.uid or "")
             await ctx.client.delete(API_VERSION, remediation.KIND, ctx.namespace, remediation.name)
             forget(ctx, remediation.name)
     for found in await ctx.client.list(API_VERSION, RemediationApproval.KIND, ctx.namespace):
