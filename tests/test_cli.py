@@ -62,14 +62,6 @@ def test_sim_serve_with_a_bad_scenario_says_what_is_wrong(tmp_path: Path) -> Non
     assert "no such file or directory" in missing.stderr
 
 
-def test_demo_remediates_the_oom_scenario_and_exits_zero() -> None:
-    result = run("demo", timeout=120)
-    assert result.returncode == 0, result.stderr
-    assert "-> increase_resources(container=checkout, memory_limit=512Mi)" in result.stdout
-    assert "Outcome     Remediated" in result.stdout
-    assert "kubernaut investigate --scenario" in result.stdout
-
-
 def test_serve_gateway_refuses_to_start_without_a_way_to_authenticate() -> None:
     result = run("serve", "gateway", "--port", "0")
     assert result.returncode == 2

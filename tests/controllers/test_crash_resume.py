@@ -99,6 +99,9 @@ class ControllerProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(10)
 
+    def log_tail(self) -> str:
+        return self._log.read_text(errors="replace")[-6000:]
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
@@ -117,7 +120,10 @@ async def test_sigkill_at_each_point_then_restart_completes_exactly_once(
         await client.create(remediation_for(OOM.signal.payload, "oom"))
         try:
             for index, (what, _) in enumerate(KILL_POINTS):
-                caught = await asyncio.to_thread(hold.wait_caught, 90)
+                try:
+                    caught = await asyncio.to_thread(hold.wait_caught, 90)
+                except TimeoutError:
+                    pytest.fail(f"never reached {what!r}; controller log:\n{controller.log_tail()}")
                 controller.kill()
                 print(f"killed {what}: {caught.method} {caught.path}")
                 hold.release(drop=True)
@@ -131,8 +137,7 @@ async def test_sigkill_at_each_point_then_restart_completes_exactly_once(
             )
         finally:
             controller.stop()
-        log = (tmp_path / "controllers.log").read_text(errors="replace")
-        assert done["status"]["outcome"] == "Remediated", (done["status"], log[-4000:])
+        assert done["status"]["outcome"] == "Remediated", (done["status"], controller.log_tail())
 
         applied = [
             r

@@ -12,7 +12,9 @@ import asyncio
 import contextlib
 import signal
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,6 +32,7 @@ from kubernaut.gateway.server import GatewayServer
 from kubernaut.kube import KubeClient, KubeError
 from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
 from kubernaut.sim.server import Simulator
+from kubernaut.store.settings import StoreSettings
 
 DEMO_SCENARIO = "oomkilled"
 PROMETHEUS_PATH = "/api/v1/signals/prometheus"
@@ -45,6 +48,17 @@ def demo(speed: float, keep: bool) -> int:
 
 
 async def _demo(speed: float, keep: bool) -> int:
+    with tempfile.TemporaryDirectory(prefix="kubernaut-demo-") as data_dir:
+        return await _run(speed, keep, Path(data_dir))
+
+
+def _private_store(data_dir: Path) -> StoreSettings:
+    """A fresh embedded PostgreSQL for each demo: the simulated cluster is new each
+    time, so the history of an earlier run (its cooldowns) must not carry over."""
+    return StoreSettings(database_url=None, data_dir=data_dir)
+
+
+async def _run(speed: float, keep: bool, data_dir: Path) -> int:
     started = time.monotonic()
     scenario = load_scenario(builtin_scenarios_dir() / DEMO_SCENARIO)
     typer.echo(

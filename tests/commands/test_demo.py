@@ -1,0 +1,81 @@
+"""`kubernaut demo` as a newcomer runs it: the whole pipeline on embedded defaults, the
+alert through the gateway, every phase shown, a summary with the kubectl commands,
+exit 0 in well under a minute; with --keep the objects stay for kubectl."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from support import Kubectl, find_kubectl
+
+DEMO = [sys.executable, "-m", "kubernaut", "demo"]
+
+
+@pytest.fixture
+def demo_env() -> dict[str, str]:
+    """What a newcomer has: no database configured (the demo brings its own)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("KUBERNAUT_")}
+
+
+def test_demo_remediates_through_every_stage_and_exits_zero(demo_env: dict[str, str]) -> None:
+    started = time.monotonic()
+    result = subprocess.run(DEMO, capture_output=True, text=True, timeout=120, env=demo_env)
+    took = time.monotonic() - started
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert re.search(r"Gateway +POST /api/v1/signals/prometheus -> 201 created", out), out
+    for line in (
+        r"rr +Processing",
+        r"rp +Enriched .*production, P1",
+        r"aia +Investigating",
+        r"aia +Completed .*validated: ready to execute",
+        r"kex +DryRun",
+        r"kex +Completed .*applied: memory limit of container checkout: 256Mi -> 512Mi",
+        r"wfe +Verifying",
+        r"rr +Remediated",
+    ):
+        assert re.search(line, out), f"{line!r} missing from:\n{out}"
+    assert "-> increase_resources(container=checkout, memory_limit=512Mi)" in out
+    assert "Outcome     Remediated" in out
+    assert "kubectl get rr,aia,wfe,kex -n kubernaut-system" in out
+    assert took < 60, f"the demo took {took:.0f}s"
+
+
+@pytest.mark.kubectl
+def test_demo_keep_leaves_the_objects_for_kubectl(demo_env: dict[str, str], tmp_path: Path) -> None:
+    demo = subprocess.Popen(
+        [*DEMO, "--keep"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=demo_env
+    )
+    try:
+        assert demo.stdout is not None
+        lines = []
+        for line in demo.stdout:
+            lines.append(line)
+            if "Ctrl-C to stop" in line:
+                break
+        text = "".join(lines)
+        kubeconfig = re.search(r"export KUBECONFIG=(\S+)", text)
+        assert kubeconfig, text
+        kubectl = Kubectl(find_kubectl(), Path(kubeconfig.group(1)), tmp_path / "cache")
+        table = kubectl("get", "rr,aia,wfe,kex", "-n", "kubernaut-system")
+        assert re.search(
+            r"Completed +Remediated +KubePodCrashLooping +Deployment/shop/checkout"
+            r" +increase_resources +0\.9",
+            table,
+        ), table
+        assert re.search(r"Completed +1/1 +increase_resources +Deployment/shop/checkout", table)
+        assert re.search(r"Completed +increase_resources +Deployment/shop/checkout +Passed", table)
+        demo.send_signal(signal.SIGINT)
+        assert demo.wait(30) == 0
+    finally:
+        if demo.poll() is None:
+            demo.kill()
+            demo.wait()
