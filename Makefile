@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# litellm fetches a model cost map from the network at import unless told not to.
+export LITELLM_LOCAL_MODEL_COST_MAP ?= True
 
 .PHONY: demo test lint format bench clean
 
@@ -32,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sim_api.py
 	$(BIN)/python bench/graph_overhead.py
 	$(BIN)/python bench/gateway.py
+	$(BIN)/python bench/remediations.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -15,6 +15,7 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from kubernaut.agents.models import ModelChain
 from kubernaut.controllers.clock import Clock, utc_now
 from kubernaut.controllers.escalation import Escalator
+from kubernaut.controllers.index import RemediationIndex
 from kubernaut.controllers.settings import ControllerSettings
 from kubernaut.controllers.tasks import TaskSet
 from kubernaut.controllers.waiter import ObjectWaiter
@@ -50,6 +51,15 @@ class ControllerContext:
     tasks: TaskSet = field(default_factory=TaskSet)
     locks: defaultdict[str, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
     """One per RemediationRequest: its reconciles run one at a time in this process."""
+    remediations: RemediationIndex = field(default_factory=RemediationIndex)
+    child_phases: dict[str, str] = field(default_factory=dict)
+    """The last phase seen of each child (Kind/name), to reconcile a parent on a move."""
+
+    analysis_slots: asyncio.Semaphore = field(init=False)
+    """Bounds the analyses running at once (``settings.max_analyses``)."""
+
+    def __post_init__(self) -> None:
+        self.analysis_slots = asyncio.Semaphore(self.settings.max_analyses)
 
     @property
     def namespace(self) -> str:

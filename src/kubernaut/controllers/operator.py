@@ -60,15 +60,17 @@ def build_registry(ctx: ControllerContext) -> kopf.OperatorRegistry:
         )
 
     @kopf.on.event(GROUP, VERSION, "remediationrequests", registry=registry)
-    async def remediation_event(name: str, type: str | None, **_: Any) -> None:
+    async def remediation_event(body: kopf.Body, name: str, type: str | None, **_: Any) -> None:
         if type == DELETED:
             forget(ctx, name)
         else:
+            ctx.remediations.seen(dict(body))
             await reconcile_named(ctx, name)
 
     @kopf.on.event(GROUP, VERSION, "remediationprocessings", registry=registry)
     async def processing_event(body: kopf.Body, type: str | None, **_: Any) -> None:
         if type == DELETED:
+            _forget_child(ctx, body)
             return
         await enrich(ctx, RemediationProcessing.parse(dict(body)))
         await _reconcile_parent(ctx, body)
@@ -97,7 +99,9 @@ def build_registry(ctx: ControllerContext) -> kopf.OperatorRegistry:
                 stop_running(ctx, _kind, name)
             else:
                 ensure_running(ctx, _kind, name, _runner)
-            if type != DELETED:
+            if type == DELETED:
+                _forget_child(ctx, body)
+            else:
                 await _reconcile_parent(ctx, body)
 
         kopf.on.event(GROUP, VERSION, plurals[kind], registry=registry, id=f"{kind}-events")(
@@ -108,9 +112,20 @@ def build_registry(ctx: ControllerContext) -> kopf.OperatorRegistry:
 
 
 async def _reconcile_parent(ctx: ControllerContext, body: kopf.Body) -> None:
+    """Reconcile the child's RemediationRequest when the child's phase moved: the
+    orchestrator acts on phases, and most child writes (checkpoints, the trail) leave
+    the phase alone. The sweeper covers a change this process did not see."""
     parent = (body.get("spec") or {}).get("remediationRequest")
-    if parent:
-        await reconcile_named(ctx, parent)
+    key = f"{body.get('kind')}/{body.get('metadata', {}).get('name')}"
+    phase = (body.get("status") or {}).get("phase") or ""
+    if not parent or ctx.child_phases.get(key) == phase:
+        return
+    ctx.child_phases[key] = phase
+    await reconcile_named(ctx, parent)
+
+
+def _forget_child(ctx: ControllerContext, body: kopf.Body) -> None:
+    ctx.child_phases.pop(f"{body.get('kind')}/{body.get('metadata', {}).get('name')}", None)
 
 
 async def run_controllers(

@@ -55,12 +55,15 @@ async def reconcile_named(ctx: ControllerContext, name: str) -> None:
     """Reconcile the RemediationRequest ``name`` (gone: nothing to do)."""
     async with ctx.locks[name]:
         found = await ctx.client.get(API_VERSION, RemediationRequest.KIND, ctx.namespace, name)
-        if found is not None:
-            await _reconcile(ctx, RemediationRequest.parse(found))
+        if found is None:
+            ctx.remediations.gone(name)
+        else:
+            await _reconcile(ctx, ctx.remediations.seen(found))
 
 
 def forget(ctx: ControllerContext, name: str) -> None:
     """Drop what is kept in memory for a RemediationRequest that was deleted."""
+    ctx.remediations.gone(name)
     lock = ctx.locks.get(name)
     if lock is not None and not lock.locked():
         del ctx.locks[name]
@@ -84,13 +87,7 @@ async def _reconcile(ctx: ControllerContext, remediation: RemediationRequest) ->
 
 
 async def _start(ctx: ControllerContext, remediation: RemediationRequest, now: datetime) -> None:
-    others = await ctx.client.list(API_VERSION, RemediationRequest.KIND, ctx.namespace)
-    block = block_for(
-        remediation,
-        [RemediationRequest.parse(other) for other in others],
-        ctx.settings.blocking,
-        now,
-    )
+    block = block_for(remediation, ctx.remediations.all(), ctx.settings.blocking, now)
     if block is not None:
         if remediation.status.blocked_until != block.until:
             await transition(

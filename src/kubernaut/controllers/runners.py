@@ -11,6 +11,8 @@ from kubernaut.controllers.context import ControllerContext
 from kubernaut.controllers.execution import execute_step
 from kubernaut.controllers.workflow import run_workflow
 from kubernaut.crds import AIAnalysis, KubernetesExecution, WorkflowExecution
+from kubernaut.kube import KubeError
+from kubernaut.store import StoreError
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +33,16 @@ def task_key(kind: str, name: str) -> str:
 
 def ensure_running(ctx: ControllerContext, kind: str, name: str, runner: Runner) -> None:
     async def work() -> None:
-        await runner(ctx, name)
+        try:
+            if kind == AIAnalysis.KIND:
+                async with ctx.analysis_slots:
+                    await runner(ctx, name)
+            else:
+                await runner(ctx, name)
+        except (KubeError, StoreError) as error:
+            # Transient as far as this process can tell: the sweeper starts it again,
+            # and the phase timeouts bound how long that may go on.
+            log.warning("%s %s stopped, will resume: %s", kind, name, error)
 
     if ctx.tasks.start(task_key(kind, name), work):
         log.debug("started %s %s", kind, name)

@@ -64,6 +64,11 @@ class ControllerSettings(BaseSettings):
         default=5.0, gt=0, description="Seconds between sweeps of timers and missed events."
     )
     verify_timeout: float = Field(default=120.0, gt=0)
+    max_analyses: int = Field(
+        default=16,
+        ge=1,
+        description="Analyses (model and tool calls) running at once; the rest wait their turn.",
+    )
     escalation_webhook: str | None = Field(
         default=None, description="A URL that gets a JSON POST for every escalation."
     )

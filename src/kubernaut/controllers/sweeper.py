@@ -22,7 +22,7 @@ async def sweep(ctx: ControllerContext) -> None:
     now = ctx.clock()
     retention = ctx.settings.retention
     for found in await ctx.client.list(API_VERSION, RemediationRequest.KIND, ctx.namespace):
-        remediation = RemediationRequest.parse(found)
+        remediation = ctx.remediations.seen(found)
         status = remediation.status
         if not status.phase.terminal:
             await reconcile_named(ctx, remediation.name)

@@ -24,6 +24,9 @@ _PATCH_CONTENT_TYPES: dict[str, str] = {
     "json": "application/json-patch+json",
 }
 _PAGE = 500
+POOL_WAIT_SECONDS = 120.0
+"""How long a request may wait for a free connection: under load, many tasks share the
+pool, and waiting is not the server's failure to answer."""
 
 
 class KubeClient:
@@ -55,7 +58,7 @@ class KubeClient:
             headers=headers,
             verify=connection.verify,
             cert=connection.client_cert,
-            timeout=timeout,
+            timeout=httpx.Timeout(timeout, pool=POOL_WAIT_SECONDS),
         )
         self._discovered: dict[tuple[str, str], ResourceType] = {}
 
