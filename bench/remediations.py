@@ -132,7 +132,7 @@ async def _until_all_crash(client: KubeClient, count: int) -> None:
 
 async def _remediate(sim: Simulator, payload: dict[str, Any], count: int, data: Path) -> None:
     policy = SafetyPolicy(rate=RatePolicy(max_actions=count * 2, window_seconds=600))
-    settings = ControllerSettings(resync=2.0, verify_timeout=300)
+    settings = ControllerSettings(verify_timeout=300)
     async with KubeClient(sim.kubeconfig_path) as client:
         await apply_crds(client)
         namespace = {

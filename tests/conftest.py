@@ -1,15 +1,19 @@
-"""Shared fixtures: a running simulator, kubectl against it, the official client, and the
-embedded PostgreSQL's data directory."""
+"""Shared fixtures: a running simulator, kubectl against it, the official client, the
+embedded PostgreSQL's data directory, and an empty database on it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import pytest
 
 from kubernaut.sim.server import Simulator
+from kubernaut.store.embedded import embedded_server_url
 from support import Kubectl, embedded_data_dir, find_kubectl
 
 NODES = [
@@ -55,3 +59,28 @@ def kubernaut_data_dir() -> Iterator[Path]:
     its embedded PostgreSQL, the others join it; it stops when the session ends."""
     with embedded_data_dir() as path:
         yield path
+
+
+async def _admin(url: str, statement: str) -> None:
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+async def database_url(
+    kubernaut_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[str]:
+    """An empty database of its own on the session's embedded PostgreSQL, also set as
+    KUBERNAUT_DATABASE_URL (the way a deployment names its server)."""
+    server = await embedded_server_url(kubernaut_data_dir)
+    name = f"kubernaut_{uuid.uuid4().hex[:16]}"
+    await _admin(server, f'CREATE DATABASE "{name}"')
+    url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    monkeypatch.setenv("KUBERNAUT_DATABASE_URL", url)
+    try:
+        yield url
+    finally:
+        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -127,6 +127,10 @@ def serve_controllers(
     install_crds: Annotated[
         bool, typer.Option("--install-crds", help="Create or update the CRDs first.")
     ] = False,
+    log_level: Annotated[
+        str,
+        typer.Option(envvar="KUBERNAUT_LOG_LEVEL", help="DEBUG, INFO, WARNING or ERROR."),
+    ] = "INFO",
 ) -> None:
     """Run the CRD controllers (orchestrator, enrichment, analysis, workflow, executor,
     approvals) until SIGTERM or Ctrl-C. More settings: docs/controllers.md."""
@@ -140,7 +144,9 @@ def serve_controllers(
         policy_file=policy,
         analysis_only=analysis_only,
     )
-    raise typer.Exit(serve(kubeconfig, context, settings, install_crds))
+    if log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise typer.BadParameter("one of DEBUG, INFO, WARNING, ERROR", param_hint="--log-level")
+    raise typer.Exit(serve(kubeconfig, context, settings, install_crds, log_level))
 
 
 @app.command()

@@ -108,6 +108,17 @@ class ControllerProcess:
             self.process.wait(30)
 
 
+async def _story(client: KubeClient) -> str:
+    """Phases and trail decisions of the remediation's objects, for a failure message."""
+    lines = []
+    for kind in ("RemediationRequest", "AIAnalysis", "WorkflowExecution", "KubernetesExecution"):
+        for obj in await client.list("kubernaut.io/v1alpha1", kind, NS):
+            status = obj.get("status") or {}
+            trail = [f"{e['node']}->{e.get('decision')}" for e in status.get("trail") or []]
+            lines.append(f"{kind} {obj['metadata']['name']}: {status.get('phase')} {trail}")
+    return "; ".join(lines)
+
+
 @pytest.mark.slow
 async def test_sigkill_at_each_point_then_restart_completes_exactly_once(
     tmp_path: Path, database_url: str
@@ -123,7 +134,8 @@ async def test_sigkill_at_each_point_then_restart_completes_exactly_once(
                 try:
                     caught = await asyncio.to_thread(hold.wait_caught, 90)
                 except TimeoutError:
-                    pytest.fail(f"never reached {what!r}; controller log:\n{controller.log_tail()}")
+                    state = await _story(client)
+                    pytest.fail(f"never reached {what!r}: {state}\n{controller.log_tail()}")
                 controller.kill()
                 print(f"killed {what}: {caught.method} {caught.path}")
                 hold.release(drop=True)

@@ -53,7 +53,10 @@ async def test_a_stuck_analysis_times_out_with_an_escalation() -> None:
             await client.create(remediation_for(OOM.signal.payload, "oom"))
             await asyncio.to_thread(stuck.wait_caught, 60)
             await asyncio.to_thread(sim.advance, 900 + 1)
-            ended = await _phase(client, "oom", "TimedOut")
+            ended = await eventually(
+                lambda: get(client, "RemediationRequest", "oom"),
+                lambda rr: phase_of(rr) == "TimedOut" and rr["status"].get("escalations"),
+            )
             stuck.release()
             status = ended["status"]
             assert status["outcome"] == "TimedOut"

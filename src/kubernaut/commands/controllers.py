@@ -20,10 +20,14 @@ from kubernaut.tools.safety import PolicyError
 
 
 def serve_controllers(
-    kubeconfig: Path | None, context: str | None, settings: ControllerSettings, install_crds: bool
+    kubeconfig: Path | None,
+    context: str | None,
+    settings: ControllerSettings,
+    install_crds: bool,
+    log_level: str = "INFO",
 ) -> int:
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.getLogger("kopf").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)

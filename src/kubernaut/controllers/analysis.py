@@ -7,9 +7,10 @@ creates next, which continues the same thread.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from langgraph.types import Command
+from langgraph.types import Command, StateSnapshot
 
 from kubernaut.controllers.approvals import request_approval, resume_value, wait_for_decision
 from kubernaut.controllers.children import get_child
@@ -28,7 +29,10 @@ from kubernaut.core.outcome import Outcome
 from kubernaut.crds import AIAnalysis, AIAnalysisPhase, AIAnalysisStatus, ApprovalPhase
 from kubernaut.crds.ai_analysis import ApprovalState
 from kubernaut.graphs.remediation import initial_state
+from kubernaut.kube import KubeError
 from kubernaut.tools.plan import ActionPlan
+
+log = logging.getLogger(__name__)
 
 NODE_PHASES = {
     "investigate": AIAnalysisPhase.INVESTIGATING,
@@ -77,10 +81,24 @@ async def run_analysis(ctx: ControllerContext, name: str) -> None:
             await _finished(ctx, analysis, snapshot.values, ready=bool(snapshot.next))
             return
         else:
+            log.info("%s resumes its thread at %s", name, ", ".join(snapshot.next))
             start = None
         tracker = _NodeTracker(ctx, analysis)
-        await drive(graph, config, start, tracker.started, interrupt_before=STOP_BEFORE)
+        after = await drive(graph, config, start, tracker.started, interrupt_before=STOP_BEFORE)
+        if start is None and _checkpoint_id(after) == _checkpoint_id(snapshot):
+            raise AnalysisStuck(
+                f"{name}: resuming at {', '.join(snapshot.next)} made no progress; "
+                f"pending tasks: {[(task.name, bool(task.interrupts)) for task in after.tasks]}"
+            )
         analysis = await get_child(ctx, AIAnalysis, name)
+
+
+class AnalysisStuck(KubeError):
+    """The thread did not move when resumed; the sweeper tries again later."""
+
+
+def _checkpoint_id(snapshot: StateSnapshot) -> str:
+    return str((snapshot.config.get("configurable") or {}).get("checkpoint_id") or "")
 
 
 def _signal(analysis: AIAnalysis) -> dict[str, Any]:

@@ -18,6 +18,15 @@ class RemediationIndex:
         self._by_name[remediation.name] = remediation
         return remediation
 
+    def knows(self, body: dict[str, Any]) -> bool:
+        """Whether this exact version was seen already (the watch event of a write this
+        process made and recorded): nothing new to act on."""
+        metadata = body.get("metadata") or {}
+        known = self._by_name.get(str(metadata.get("name")))
+        return known is not None and known.metadata.resource_version == metadata.get(
+            "resourceVersion"
+        )
+
     def gone(self, name: str) -> None:
         self._by_name.pop(name, None)
 

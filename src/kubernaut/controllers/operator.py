@@ -31,6 +31,8 @@ from kubernaut.crds.definitions import ALL_KINDS
 
 log = logging.getLogger(__name__)
 DELETED = "DELETED"
+ORCHESTRATED = frozenset({"RemediationProcessing", "AIAnalysis", "WorkflowExecution"})
+"""The children whose phase the orchestrator acts on (an execution's, the workflow's)."""
 
 
 def build_registry(ctx: ControllerContext) -> kopf.OperatorRegistry:
@@ -63,7 +65,7 @@ def build_registry(ctx: ControllerContext) -> kopf.OperatorRegistry:
     async def remediation_event(body: kopf.Body, name: str, type: str | None, **_: Any) -> None:
         if type == DELETED:
             forget(ctx, name)
-        else:
+        elif not ctx.remediations.knows(dict(body)):
             ctx.remediations.seen(dict(body))
             await reconcile_named(ctx, name)
 
@@ -116,6 +118,8 @@ async def _reconcile_parent(ctx: ControllerContext, body: kopf.Body) -> None:
     orchestrator acts on phases, and most child writes (checkpoints, the trail) leave
     the phase alone. The sweeper covers a change this process did not see."""
     parent = (body.get("spec") or {}).get("remediationRequest")
+    if body.get("kind") not in ORCHESTRATED:
+        return
     key = f"{body.get('kind')}/{body.get('metadata', {}).get('name')}"
     phase = (body.get("status") or {}).get("phase") or ""
     if not parent or ctx.child_phases.get(key) == phase:

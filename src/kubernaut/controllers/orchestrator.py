@@ -12,6 +12,7 @@ came by, the controller restarted) and does each step once.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from kubernaut.controllers.blocking import block_for
 from kubernaut.controllers.children import child_metadata, ensure_child, get_child
@@ -61,6 +62,17 @@ async def reconcile_named(ctx: ControllerContext, name: str) -> None:
             await _reconcile(ctx, ctx.remediations.seen(found))
 
 
+async def _move(
+    ctx: ControllerContext,
+    remediation: RemediationRequest,
+    status: RemediationRequestStatus,
+    **event: Any,
+) -> None:
+    """A phase change of the RemediationRequest, recorded in the index so that its own
+    watch event is recognised and not reconciled again."""
+    ctx.remediations.seen(await transition(ctx, remediation, status, **event))
+
+
 def forget(ctx: ControllerContext, name: str) -> None:
     """Drop what is kept in memory for a RemediationRequest that was deleted."""
     ctx.remediations.gone(name)
@@ -90,7 +102,7 @@ async def _start(ctx: ControllerContext, remediation: RemediationRequest, now: d
     block = block_for(remediation, ctx.remediations.all(), ctx.settings.blocking, now)
     if block is not None:
         if remediation.status.blocked_until != block.until:
-            await transition(
+            await _move(
                 ctx,
                 remediation,
                 RemediationRequestStatus(
@@ -116,7 +128,7 @@ async def _start(ctx: ControllerContext, remediation: RemediationRequest, now: d
         ),
     )
     await ensure_child(ctx, processing)
-    await transition(
+    await _move(
         ctx,
         remediation,
         RemediationRequestStatus(
@@ -159,7 +171,7 @@ async def _after_processing(
         ),
     )
     await ensure_child(ctx, analysis)
-    await transition(
+    await _move(
         ctx,
         remediation,
         RemediationRequestStatus(
@@ -199,7 +211,7 @@ async def _after_analysis(
     if phase is not remediation.status.phase:
         rollup.phase = phase
         rollup.message = found.message
-        await transition(
+        await _move(
             ctx,
             remediation,
             rollup,
@@ -255,7 +267,7 @@ async def _execute(
     rollup.phase_started_at = now
     rollup.children.execution = workflow.name
     rollup.message = f"executing {action.name} on {display(action.target)}"
-    await transition(ctx, remediation, rollup, reason="Executing", message=rollup.message)
+    await _move(ctx, remediation, rollup, reason="Executing", message=rollup.message)
 
 
 async def _after_workflow(
@@ -340,8 +352,6 @@ async def _finish(
     status.phase_started_at = now
     status.message = f"{outcome}: {reason}" if reason else outcome
     bad = outcome in ESCALATED_OUTCOMES
-    await transition(
-        ctx, remediation, status, reason=str(outcome), message=status.message, warning=bad
-    )
+    await _move(ctx, remediation, status, reason=str(outcome), message=status.message, warning=bad)
     if bad:
         await ctx.escalator.escalate(remediation, str(outcome), reason, now=now)

@@ -5,6 +5,7 @@ story."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from kubernaut.controllers.context import ControllerContext
@@ -13,6 +14,7 @@ from kubernaut.crds.meta import StatusBase
 from kubernaut.kube.events import EventType, post_event
 
 Obj = dict[str, Any]
+log = logging.getLogger(__name__)
 
 
 def partial(status: StatusBase) -> Obj:
@@ -40,7 +42,15 @@ async def transition(
     named ``reason`` and in the audit log. The three go together even when the caller
     is cancelled halfway (a runner is stopped as soon as its object is seen finished,
     which may be by the very patch this makes)."""
-    return await asyncio.shield(_transition(ctx, obj, status, reason, message, warning))
+    work = asyncio.ensure_future(_transition(ctx, obj, status, reason, message, warning))
+    work.add_done_callback(_note_failure)
+    return await asyncio.shield(work)
+
+
+def _note_failure(work: asyncio.Future[Obj]) -> None:
+    """A transition whose caller was cancelled fails alone: say so in the log."""
+    if not work.cancelled() and work.exception() is not None:
+        log.warning("a phase change was not written: %s", work.exception())
 
 
 async def _transition(
