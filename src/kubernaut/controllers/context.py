@@ -52,6 +52,8 @@ class ControllerContext:
     locks: defaultdict[str, asyncio.Lock] = field(default_factory=lambda: defaultdict(asyncio.Lock))
     """One per RemediationRequest: its reconciles run one at a time in this process."""
     remediations: RemediationIndex = field(default_factory=RemediationIndex)
+    reconciled: dict[str, float] = field(default_factory=dict)
+    """When each RemediationRequest was last reconciled (monotonic seconds)."""
     child_phases: dict[str, str] = field(default_factory=dict)
     """The last phase seen of each child (Kind/name), to reconcile a parent on a move."""
 

@@ -31,8 +31,11 @@ from kubernaut.crds.definitions import ALL_KINDS
 
 log = logging.getLogger(__name__)
 DELETED = "DELETED"
+ACTIONABLE = frozenset({"AwaitingApproval", "Completed", "Failed"})
+"""The child phases the orchestrator acts on, for the children it acts on
+(RemediationProcessing, AIAnalysis, WorkflowExecution): the others (Investigating,
+Verifying, ...) and a KubernetesExecution's need nothing from it."""
 ORCHESTRATED = frozenset({"RemediationProcessing", "AIAnalysis", "WorkflowExecution"})
-"""The children whose phase the orchestrator acts on (an execution's, the workflow's)."""
 
 
 def build_registry(ctx: ControllerContext) -> kopf.OperatorRegistry:
@@ -114,15 +117,15 @@ def build_registry(ctx: ControllerContext) -> kopf.OperatorRegistry:
 
 
 async def _reconcile_parent(ctx: ControllerContext, body: kopf.Body) -> None:
-    """Reconcile the child's RemediationRequest when the child's phase moved: the
-    orchestrator acts on phases, and most child writes (checkpoints, the trail) leave
-    the phase alone. The sweeper covers a change this process did not see."""
+    """Reconcile the child's RemediationRequest when the child's phase moved to one the
+    orchestrator acts on; most child writes (checkpoints, the trail) leave the phase
+    alone. The sweeper covers a change this process did not see."""
     parent = (body.get("spec") or {}).get("remediationRequest")
     if body.get("kind") not in ORCHESTRATED:
         return
     key = f"{body.get('kind')}/{body.get('metadata', {}).get('name')}"
     phase = (body.get("status") or {}).get("phase") or ""
-    if not parent or ctx.child_phases.get(key) == phase:
+    if not parent or phase not in ACTIONABLE or ctx.child_phases.get(key) == phase:
         return
     ctx.child_phases[key] = phase
     await reconcile_named(ctx, parent)

@@ -11,12 +11,14 @@ came by, the controller restarted) and does each step once.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import Any
 
 from kubernaut.controllers.blocking import block_for
 from kubernaut.controllers.children import child_metadata, ensure_child, get_child
 from kubernaut.controllers.context import ControllerContext
+from kubernaut.controllers.deadlines import timeout_reason
 from kubernaut.controllers.naming import analysis_name, processing_name, workflow_name
 from kubernaut.controllers.status import transition
 from kubernaut.core.outcome import Outcome
@@ -55,6 +57,7 @@ ESCALATED_OUTCOMES = frozenset(
 async def reconcile_named(ctx: ControllerContext, name: str) -> None:
     """Reconcile the RemediationRequest ``name`` (gone: nothing to do)."""
     async with ctx.locks[name]:
+        ctx.reconciled[name] = time.monotonic()
         found = await ctx.client.get(API_VERSION, RemediationRequest.KIND, ctx.namespace, name)
         if found is None:
             ctx.remediations.gone(name)
@@ -76,6 +79,7 @@ async def _move(
 def forget(ctx: ControllerContext, name: str) -> None:
     """Drop what is kept in memory for a RemediationRequest that was deleted."""
     ctx.remediations.gone(name)
+    ctx.reconciled.pop(name, None)
     lock = ctx.locks.get(name)
     if lock is not None and not lock.locked():
         del ctx.locks[name]
@@ -285,20 +289,7 @@ async def _after_workflow(
 async def _timed_out(
     ctx: ControllerContext, remediation: RemediationRequest, now: datetime
 ) -> bool:
-    status = remediation.status
-    timeouts = ctx.settings.timeouts
-    limits = {
-        RemediationPhase.PROCESSING: timeouts.processing,
-        RemediationPhase.ANALYZING: timeouts.analyzing,
-        RemediationPhase.EXECUTING: timeouts.executing,
-    }
-    why = ""
-    if status.started_at and (now - status.started_at).total_seconds() > timeouts.overall:
-        why = f"not finished {timeouts.overall:g}s after it started"
-    elif status.phase in limits and status.phase_started_at:
-        limit = limits[status.phase]
-        if (now - status.phase_started_at).total_seconds() > limit:
-            why = f"{status.phase.value} for more than {limit:g}s"
+    why = timeout_reason(remediation, ctx.settings.timeouts, now)
     if not why:
         return False
     await _stop_children(ctx, remediation, why)

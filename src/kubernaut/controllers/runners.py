@@ -3,6 +3,7 @@ this process."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -15,6 +16,8 @@ from kubernaut.kube import KubeError
 from kubernaut.store import StoreError
 
 log = logging.getLogger(__name__)
+FIRST_RETRY_SECONDS = 1.0
+LAST_RETRY_SECONDS = 60.0
 
 Runner = Callable[[ControllerContext, str], Awaitable[None]]
 
@@ -32,17 +35,26 @@ def task_key(kind: str, name: str) -> str:
 
 
 def ensure_running(ctx: ControllerContext, kind: str, name: str, runner: Runner) -> None:
-    async def work() -> None:
-        try:
-            if kind == AIAnalysis.KIND:
-                async with ctx.analysis_slots:
-                    await runner(ctx, name)
-            else:
+    async def once() -> None:
+        if kind == AIAnalysis.KIND:
+            async with ctx.analysis_slots:
                 await runner(ctx, name)
-        except (KubeError, StoreError) as error:
-            # Transient as far as this process can tell: the sweeper starts it again,
-            # and the phase timeouts bound how long that may go on.
-            log.warning("%s %s stopped, will resume: %s", kind, name, error)
+        else:
+            await runner(ctx, name)
+
+    async def work() -> None:
+        delay = FIRST_RETRY_SECONDS
+        while True:
+            try:
+                await once()
+                return
+            except (KubeError, StoreError) as error:
+                # Transient as far as this process can tell: the runner resumes from
+                # the objects; the phase timeouts bound how long this may go on (a
+                # timed-out object is marked finished and its task cancelled).
+                log.warning("%s %s stopped, resumes in %gs: %s", kind, name, delay, error)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, LAST_RETRY_SECONDS)
 
     if ctx.tasks.start(task_key(kind, name), work):
         log.debug("started %s %s", kind, name)
