@@ -7,14 +7,12 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
 
 from kubernaut.sim.server import Simulator
 from kubernaut.store.embedded import embedded_server_url
-from support import Kubectl, embedded_data_dir, find_kubectl
+from support import Kubectl, embedded_data_dir, find_kubectl, run_sql, with_database
 
 NODES = [
     {
@@ -61,14 +59,6 @@ def kubernaut_data_dir() -> Iterator[Path]:
         yield path
 
 
-async def _admin(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 @pytest.fixture
 async def database_url(
     kubernaut_data_dir: Path, monkeypatch: pytest.MonkeyPatch
@@ -77,10 +67,10 @@ async def database_url(
     KUBERNAUT_DATABASE_URL (the way a deployment names its server)."""
     server = await embedded_server_url(kubernaut_data_dir)
     name = f"kubernaut_{uuid.uuid4().hex[:16]}"
-    await _admin(server, f'CREATE DATABASE "{name}"')
-    url = urlunsplit(urlsplit(server)._replace(path=f"/{name}"))
+    await run_sql(server, f'CREATE DATABASE "{name}"')
+    url = with_database(server, name)
     monkeypatch.setenv("KUBERNAUT_DATABASE_URL", url)
     try:
         yield url
     finally:
-        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await run_sql(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

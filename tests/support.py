@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import pytest
 
 
@@ -104,3 +106,17 @@ def embedded_data_dir() -> Iterator[Path]:
 
             get_server(pgdata, start=False).cleanup()
         shutil.rmtree(path, ignore_errors=True)
+
+
+def with_database(url: str, name: str) -> str:
+    """``url`` pointing at database ``name`` on the same server."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+async def run_sql(url: str, statement: str) -> None:
+    """One statement as the server's admin (creating and dropping test databases)."""
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()

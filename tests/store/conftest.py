@@ -6,27 +6,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import asyncpg
 import pytest
 
 from kubernaut.store.embedded import embedded_server_url
+from support import run_sql, with_database
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 SERVERS = ("embedded", "postgres15")
-
-
-def with_database(url: str, name: str) -> str:
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-async def _admin(url: str, statement: str) -> None:
-    connection = await asyncpg.connect(url)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 @pytest.fixture(params=SERVERS)
@@ -39,10 +26,10 @@ async def database_url(
     else:
         server = LOCAL_POSTGRES
     name = f"kubernaut_test_{uuid.uuid4().hex[:16]}"
-    await _admin(server, f'CREATE DATABASE "{name}"')
+    await run_sql(server, f'CREATE DATABASE "{name}"')
     url = with_database(server, name)
     monkeypatch.setenv("KUBERNAUT_DATABASE_URL", url)
     try:
         yield url
     finally:
-        await _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await run_sql(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
