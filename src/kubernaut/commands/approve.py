@@ -61,7 +61,7 @@ async def _decide(
                 raise ApproveError(
                     f"{who} may not decide approvals in {namespace}: {error.message}. "
                     f"Deciding needs 'patch' on remediationapprovals.kubernaut.io in {namespace} "
-                    "(the kubernaut-approver role in deploy/)"
+                    "(deploy/approver-role.yaml grants it)"
                 ) from None
             raise
     spec = approval.spec
