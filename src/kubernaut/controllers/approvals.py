@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from kubernaut.controllers.children import child_metadata, ensure_child, get_child
+from kubernaut.controllers.children import child_metadata, ensure_child, get_child, next_version
 from kubernaut.controllers.context import ControllerContext
 from kubernaut.controllers.naming import approval_name
 from kubernaut.controllers.status import transition
@@ -109,13 +109,7 @@ async def wait_for_decision(
 ) -> RemediationApproval:
     """Block until the approval is decided or expired."""
     while not approval.status.phase.terminal:
-        await ctx.waiter.changed(
-            approval.KIND, approval.namespace, approval.name, ctx.settings.resync
-        )
-        current = await get_child(ctx, RemediationApproval, approval.name)
-        if current is None:
-            raise KubeError(f"RemediationApproval {approval.name} was deleted while waited on")
-        approval = await settle(ctx, current)
+        approval = await settle(ctx, await next_version(ctx, approval))
     return approval
 
 

@@ -8,6 +8,7 @@ from typing import TypeVar
 from kubernaut.controllers.context import ControllerContext
 from kubernaut.crds import API_VERSION, CrdObject, RemediationRequest
 from kubernaut.crds.meta import REMEDIATION_LABEL, REMEDIATION_UID_LABEL, ObjectMeta
+from kubernaut.kube import KubeError
 from kubernaut.kube.errors import KubeApiError
 
 T = TypeVar("T", bound=CrdObject)
@@ -42,3 +43,13 @@ async def ensure_child(ctx: ControllerContext, child: T) -> T:
 async def get_child(ctx: ControllerContext, model: type[T], name: str) -> T | None:
     found = await ctx.client.get(API_VERSION, model.KIND, ctx.namespace, name)
     return model.parse(found) if found is not None else None
+
+
+async def next_version(ctx: ControllerContext, child: T) -> T:
+    """``child`` as it is after its next change (seen by this process's watch) or after
+    ``resync`` seconds, whichever comes first; an error when it was deleted meanwhile."""
+    await ctx.waiter.changed(child.KIND, child.namespace, child.name, ctx.settings.resync)
+    found = await get_child(ctx, type(child), child.name)
+    if found is None:
+        raise KubeError(f"{child.KIND} {child.name} was deleted while waited on")
+    return found

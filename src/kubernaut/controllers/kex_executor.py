@@ -4,7 +4,7 @@ graph finds the one it made) and the result is what that object reports."""
 
 from __future__ import annotations
 
-from kubernaut.controllers.children import child_metadata, ensure_child, get_child
+from kubernaut.controllers.children import child_metadata, ensure_child, next_version
 from kubernaut.controllers.context import ControllerContext
 from kubernaut.controllers.naming import execution_name
 from kubernaut.controllers.status import patch_status
@@ -20,7 +20,6 @@ from kubernaut.crds import (
 )
 from kubernaut.crds.meta import display
 from kubernaut.crds.workflow_execution import StepStatus as WorkflowStep
-from kubernaut.kube.errors import KubeError
 from kubernaut.tools.plan import ActionPlan
 from kubernaut.tools.step_marker import rollback_key
 
@@ -77,13 +76,7 @@ class KubernetesExecutionExecutor:
             )
         )
         while not execution.status.phase.terminal:
-            await self._ctx.waiter.changed(
-                execution.KIND, execution.namespace, name, self._ctx.settings.resync
-            )
-            found = await get_child(self._ctx, KubernetesExecution, name)
-            if found is None:
-                raise KubeError(f"KubernetesExecution {name} was deleted while it ran")
-            execution = found
+            execution = await next_version(self._ctx, execution)
         result = execution.status.result
         outcome = (
             StepResult.model_validate(result)
