@@ -3,6 +3,7 @@ what the first answers point at."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from kubernaut.agents.rules.evidence import Evidence
@@ -84,15 +85,23 @@ TROUBLE = (
 )
 
 
+_RESTARTS = re.compile(r", (\d+) restarts")
+
+
 def _troubled_pod(evidence: Evidence) -> str | None:
-    """The first pod related_objects listed in trouble (entries read ``name: state, ...``)."""
-    for data in evidence.data("related_objects"):
-        pods = data.get("pods") if isinstance(data, dict) else None
-        for entry in pods if isinstance(pods, list) else []:
-            text = str(entry)
-            if any(word in text for word in TROUBLE):
-                return text.split(":", 1)[0].strip()
-    return None
+    """The first pod related_objects listed in trouble (entries read ``name: state, ...``),
+    else the first that restarted: a crash-looping pod caught between two crashes reads
+    Running and ready."""
+    entries = [
+        str(entry)
+        for data in evidence.data("related_objects")
+        if isinstance(data, dict) and isinstance(data.get("pods"), list)
+        for entry in data["pods"]
+    ]
+    troubled = [e for e in entries if any(word in e for word in TROUBLE)]
+    restarted = [e for e in entries if (m := _RESTARTS.search(e)) and int(m.group(1)) > 0]
+    chosen = troubled or restarted
+    return chosen[0].split(":", 1)[0].strip() if chosen else None
 
 
 def _call(tool: str, /, **arguments: Any) -> ToolCall:

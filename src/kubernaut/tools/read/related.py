@@ -37,7 +37,8 @@ WARNINGS_SHOWN = 5
 
 DESCRIPTION = (
     "Show what an object is connected to. Owner chain up to the top-level owner (Pod -> "
-    "ReplicaSet -> Deployment). For a workload or pod: its pods (status, restarts, node) "
+    "ReplicaSet -> Deployment). For a workload or pod: its pods (status, restarts, why "
+    "they last terminated, node) "
     "and their latest Warning events (FailedScheduling, BackOff, Unhealthy...), "
     "the Services selecting them with ready/not-ready endpoint counts, HPAs targeting the "
     "workload, PVCs its pods mount (phase, capacity, how full), the nodes they run on "
@@ -330,12 +331,25 @@ def _pod_lines(pods: list[Obj], *, with_namespace: bool) -> list[str]:
         owner = owner_text(pod)
         lines.append(
             f"{name}: {pod_state.status_text(pod)}, ready {pod_state.is_ready(pod)}, "
-            f"{pod_state.restarts(pod)} restarts, node {pod_state.node_name(pod) or '(none)'}"
+            f"{pod_state.restarts(pod)} restarts{_last_terminated(pod)}, "
+            f"node {pod_state.node_name(pod) or '(none)'}"
             + (f", owner {owner}" if owner and with_namespace else "")
         )
     if len(pods) > PODS_SHOWN:
         lines.append(f"... {len(pods) - PODS_SHOWN} more")
     return lines
+
+
+def _last_terminated(pod: Obj) -> str:
+    """Why a restarted pod's containers last ended (``, last terminated OOMKilled (exit
+    137)``): a crash-looping pod caught between two crashes reads Running and ready, and
+    this is what still tells its story."""
+    ends = [
+        f"{last.get('reason') or 'terminated'} (exit {last.get('exitCode', '?')})"
+        for last in (pod_state.last_termination(s) for s in pod_state.container_statuses(pod))
+        if last
+    ]
+    return f", last terminated {', '.join(dict.fromkeys(ends))}" if ends else ""
 
 
 def _containers(holder: Obj) -> list[Obj]:
