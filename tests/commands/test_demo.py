@@ -26,10 +26,14 @@ def demo_env() -> dict[str, str]:
 
 
 def test_demo_remediates_through_every_stage_and_exits_zero(demo_env: dict[str, str]) -> None:
+    first = subprocess.run(DEMO, capture_output=True, text=True, timeout=120, env=demo_env)
+    assert first.returncode == 0, first.stdout + first.stderr
+    # Again: a new simulated cluster, so nothing of the first run (its cooldowns) may
+    # stand in the way.
     started = time.monotonic()
     result = subprocess.run(DEMO, capture_output=True, text=True, timeout=120, env=demo_env)
     took = time.monotonic() - started
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert re.search(r"Gateway +POST /api/v1/signals/prometheus -> 201 created", out), out
     for line in (

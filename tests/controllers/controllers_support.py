@@ -95,3 +95,11 @@ def workload_writes(sim: Simulator, resource: str, name: str) -> list[Any]:
         for record in sim.request_log.writes()
         if record.resource == resource and record.name == name and record.code < 300
     ]
+
+
+def condition_of(obj: dict[str, Any], type_: str) -> tuple[str, str]:
+    """``(status, reason)`` of one condition; ``("", "")`` when it is not set."""
+    for entry in (obj.get("status") or {}).get("conditions") or []:
+        if entry.get("type") == type_:
+            return str(entry.get("status")), str(entry.get("reason") or "")
+    return "", ""

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from controllers_support import (
     NS,
+    condition_of,
     eventually,
     get,
     install,
@@ -98,6 +99,8 @@ async def test_reject_ends_without_a_write() -> None:
         done = await _finished(client)
         assert done["status"]["outcome"] == "Rejected"
         assert "not during the sale" in done["status"]["reason"]
+        assert condition_of(done, "Stalled") == ("True", "Rejected")
+        assert condition_of(done, "Ready") == ("False", "Rejected")
         assert phase_of(await get(client, "RemediationApproval", "oom-approval")) == "Rejected"
         assert await get_executions(client) == []
         assert workload_writes(sim, "deployments", "checkout") == []

@@ -1,5 +1,6 @@
 """A remediation through the CRD controllers, as an SRE sees it with kubectl: the
-printer columns during and after, the events and the decision trail in describe."""
+printer columns during and after, the events and the decision trail in describe, and
+the conditions ``kubectl wait`` reads."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 
 from controllers_support import (
     NS,
+    condition_of,
     eventually,
     get,
     phase_of,
@@ -23,6 +25,13 @@ from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
 from support import Kubectl, find_kubectl
 
 OOM = load_scenario(builtin_scenarios_dir() / "oomkilled")
+KINDS = (
+    "RemediationRequest",
+    "RemediationProcessing",
+    "AIAnalysis",
+    "WorkflowExecution",
+    "KubernetesExecution",
+)
 
 
 def _rows(table: str) -> dict[str, list[str]]:
@@ -58,6 +67,9 @@ async def test_kubectl_shows_the_story_during_and_after(tmp_path: object) -> Non
                 "NotRequired",
             ]
             assert workload_writes(sim, "deployments", "checkout") == []
+            remediation = await get(client, "RemediationRequest", "oom")
+            assert condition_of(remediation, "Reconciling") == ("True", "Analyzing")
+            assert condition_of(remediation, "Ready") == ("False", "Analyzing")
             hold.release(drop=False)
 
             done = await eventually(
@@ -90,6 +102,19 @@ async def test_kubectl_shows_the_story_during_and_after(tmp_path: object) -> Non
             "Passed",
         ]
         assert len(workload_writes(sim, "deployments", "checkout")) == 1
+        for wanted in ("Ready", "Reconciling=false"):
+            await asyncio.to_thread(
+                kubectl, "wait", f"--for=condition={wanted}", "rr/oom", "-n", NS, "--timeout=10s"
+            )
+        async with KubeClient(sim.kubeconfig_path) as reader:
+            for kind in KINDS:
+                for obj in await reader.list("kubernaut.io/v1alpha1", kind, NS):
+                    name = f"{kind} {obj['metadata']['name']}"
+                    status = obj["status"]
+                    assert status["observedGeneration"] == obj["metadata"]["generation"], name
+                    assert condition_of(obj, "Ready")[0] == "True", (name, status["conditions"])
+                    assert condition_of(obj, "Reconciling")[0] == "False", name
+                    assert condition_of(obj, "Stalled")[0] == "False", name
 
         described = await asyncio.to_thread(kubectl, "describe", "aia", "oom-analysis", "-n", NS)
         for reason in ("Investigating", "Recommending", "Validating", "Completed"):

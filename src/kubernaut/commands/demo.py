@@ -77,7 +77,10 @@ async def _run(speed: float, keep: bool, data_dir: Path) -> int:
             )
             settings = ControllerSettings(namespace=DEFAULT_NAMESPACE)
             async with controller_runtime(
-                sim.kubeconfig_path, settings=settings, clock=sim.now
+                sim.kubeconfig_path,
+                settings=settings,
+                store_settings=_private_store(data_dir),
+                clock=sim.now,
             ) as ctx:
                 stop, ready = asyncio.Event(), asyncio.Event()
                 controllers = asyncio.create_task(run_controllers(ctx, stop, ready))

@@ -343,6 +343,8 @@ async def _finish(
     status.phase_started_at = now
     status.message = f"{outcome}: {reason}" if reason else outcome
     bad = outcome in ESCALATED_OUTCOMES
-    await _move(ctx, remediation, status, reason=str(outcome), message=status.message, warning=bad)
     if bad:
+        # Before the phase: whoever sees the remediation end sees its escalation too
+        # (and a crash in between escalates twice rather than never).
         await ctx.escalator.escalate(remediation, str(outcome), reason, now=now)
+    await _move(ctx, remediation, status, reason=str(outcome), message=status.message, warning=bad)

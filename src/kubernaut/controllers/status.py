@@ -8,10 +8,13 @@ import asyncio
 import logging
 from typing import Any
 
+from kubernaut.controllers.conditions import lifecycle_conditions
 from kubernaut.controllers.context import ControllerContext
 from kubernaut.crds import API_VERSION, CrdObject
 from kubernaut.crds.meta import StatusBase
+from kubernaut.kube.errors import KubeApiError
 from kubernaut.kube.events import EventType, post_event
+from kubernaut.kube.guarded import guarded_update
 
 Obj = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -63,9 +66,42 @@ async def _transition(
 ) -> Obj:
     previous = getattr(getattr(obj, "status", None), "phase", None)
     phase = getattr(status, "phase", None)
-    stored = await patch_status(ctx, obj, status)
+    stored = await _with_lifecycle(ctx, obj, status)
     if phase is not None and phase != previous:
         kind = EventType.WARNING if warning else EventType.NORMAL
         await post_event(ctx.client, obj.wire(), reason, message, type_=kind, now=ctx.clock())
         await ctx.audit(obj, reason, message, {"phase": str(phase), "from": str(previous or "")})
+    return stored
+
+
+async def _with_lifecycle(ctx: ControllerContext, obj: CrdObject, status: StatusBase) -> Obj:
+    """Patch ``status`` together with ``observedGeneration`` and the lifecycle conditions
+    (see :mod:`~kubernaut.controllers.conditions`) computed from what is stored, guarded
+    by the resourceVersion read: the gateway sets conditions of its own on a
+    RemediationRequest, and a stale list must not overwrite them."""
+    fields = partial(status)
+    status_model = type(status)
+
+    def change(current: Obj) -> Obj:
+        merged = {**(current.get("status") or {}), **fields}
+        phase = getattr(status_model.model_validate(merged), "phase", None)
+        generation = (current.get("metadata") or {}).get("generation")
+        return {
+            **fields,
+            "observedGeneration": generation,
+            "conditions": lifecycle_conditions(
+                merged,
+                terminal=bool(getattr(phase, "terminal", False)),
+                now=ctx.clock(),
+                generation=generation,
+            ),
+        }
+
+    stored = await guarded_update(
+        ctx.client, API_VERSION, obj.KIND, obj.namespace, obj.name, "status", change
+    )
+    if stored is None:
+        raise KubeApiError(
+            "PATCH", f"{obj.KIND} {obj.namespace}/{obj.name}", 404, "NotFound", "it is gone"
+        )
     return stored

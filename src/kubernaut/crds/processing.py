@@ -27,6 +27,10 @@ class ProcessingPhase(enum.StrEnum):
     COMPLETED = "Completed"
     FAILED = "Failed"
 
+    @property
+    def terminal(self) -> bool:
+        return self in (ProcessingPhase.COMPLETED, ProcessingPhase.FAILED)
+
 
 class RemediationProcessingStatus(StatusBase):
     phase: ProcessingPhase = ProcessingPhase.PENDING
