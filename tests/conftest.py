@@ -12,19 +12,7 @@ import pytest
 
 from kubernaut.sim.server import Simulator
 from kubernaut.store.embedded import embedded_server_url
-from support import Kubectl, embedded_data_dir, find_kubectl, run_sql, with_database
-
-NODES = [
-    {
-        "apiVersion": "v1",
-        "kind": "Node",
-        "metadata": {
-            "name": f"node-{index}",
-            "labels": {"kubernetes.io/hostname": f"node-{index}"},
-        },
-    }
-    for index in (1, 2, 3)
-]
+from support import NODES, Kubectl, embedded_data_dir, find_kubectl, run_sql, with_database
 
 
 @pytest.fixture

@@ -20,6 +20,19 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 
+NODES = [
+    {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": f"node-{index}",
+            "labels": {"kubernetes.io/hostname": f"node-{index}"},
+        },
+    }
+    for index in (1, 2, 3)
+]
+"""Three empty nodes: the cluster most simulator tests start from."""
+
 
 def wait_for(condition: Callable[[], Any], timeout: float = 20.0, interval: float = 0.05) -> Any:
     """Poll until ``condition()`` is truthy; fail with its last value otherwise."""

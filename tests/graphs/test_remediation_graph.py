@@ -1,10 +1,12 @@
 """The remediation graph driven by a scripted model over HTTP through litellm: denials,
-repair, retries, approval interrupts and resuming without applying a step twice."""
+repair, retries, approval interrupts, resuming without applying a step twice, and
+verify's verdicts (rolled back when worse, not resolved when no better)."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,7 +24,7 @@ from kubernaut.graphs.settings import GraphSettings
 from kubernaut.sim.server import Simulator
 from kubernaut.tools.executor import DirectExecutor
 from kubernaut.tools.plan import ActionPlan
-from support import wait_for
+from support import NODES, wait_for
 
 WEB = ResourceRef(kind="Deployment", namespace="shop", name="web")
 SIGNAL = Signal(
@@ -97,7 +99,9 @@ SCALE_WEB = _recommendation(
 )
 
 
-def _runtime(sim: Simulator, server: ScriptedChatServer, **overrides: Any) -> Any:
+def _runtime(
+    sim: Simulator, server: ScriptedChatServer, *, verify_timeout: float = 20, **overrides: Any
+) -> Any:
     settings = ModelSettings(
         api_base=server.base_url, api_key="test", max_retries=2, backoff_base=0.01
     )
@@ -105,7 +109,7 @@ def _runtime(sim: Simulator, server: ScriptedChatServer, **overrides: Any) -> An
         sim.kubeconfig_path,
         model="openai/scripted",
         model_settings=settings,
-        settings=GraphSettings(verify_timeout=20, verify_interval=0.2),
+        settings=GraphSettings(verify_timeout=verify_timeout, verify_interval=0.2),
         **overrides,
     )
 
@@ -146,6 +150,19 @@ async def test_dangerous_proposals_are_denied_with_reasons_and_never_reach_the_a
     assert not [r for r in sent if r.method != "GET"], [
         (r.method, r.path) for r in sent if r.method != "GET"
     ]
+
+
+async def test_a_denied_proposal_made_again_ends_the_run_at_once(cluster: Simulator) -> None:
+    coredns = {"kind": "Deployment", "namespace": "kube-system", "name": "coredns"}
+    again = _recommendation("restart_deployment", coredns)
+    with ScriptedChatServer([DONE, again, again]) as server:
+        async with _runtime(cluster, server) as runtime:
+            final = await run_remediation(runtime.graph, str(uuid.uuid4()), SIGNAL, execute=True)
+        asked = len(server.requests)
+    assert final["outcome"] == "ManualReviewRequired"
+    assert "again after it was denied" in final["reason"]
+    assert len(final["denials"]) == 2
+    assert asked == 3, "no third recommendation was asked for"
 
 
 async def test_a_malformed_recommendation_is_repaired_once(cluster: Simulator) -> None:
@@ -265,3 +282,68 @@ async def test_a_resumed_run_does_not_apply_a_step_twice(cluster: Simulator) -> 
     assert final["outcome"] == "Remediated", final.get("reason")
     patches = [w for w in _writes(cluster, start) if w.resource == "deployments"]
     assert [(w.verb, w.name) for w in patches] == [("patch", "web")]
+
+
+def _image_of(namespace: str, name: str) -> Any:
+    def read(cluster: Any) -> str:
+        found = cluster.store.peek(cluster.resource("apps/v1", "Deployment"), namespace, name)
+        return str(found["spec"]["template"]["spec"]["containers"][0]["image"])
+
+    return read
+
+
+@pytest.fixture
+def bad_image_sim() -> Iterator[Simulator]:
+    """A simulator whose registry lacks ``nginx:bad``, with ``web`` in namespace shop."""
+    with Simulator(
+        speed=50, manifests=[dict(n) for n in NODES], missing_images=["nginx:bad"]
+    ) as sim:
+        sim.apply(
+            [
+                {
+                    "apiVersion": "v1",
+                    "kind": "Namespace",
+                    "metadata": {"name": "shop", "labels": {"kubernaut.io/managed": "true"}},
+                }
+            ]
+        )
+        yield sim
+
+
+async def test_an_action_that_makes_things_worse_is_rolled_back(bad_image_sim: Simulator) -> None:
+    sim = bad_image_sim
+    web = _deployment("shop", "web", 2)
+    web["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:bad"
+    sim.apply([web])
+    sim.apply([_deployment("shop", "web", 2)])
+    wait_for(lambda: sim.call(_ready("shop", "web", 2)))
+    back_to_the_bad_image = _recommendation("rollback_deployment", WEB.model_dump())
+    start = len(sim.request_log.writes())
+    with ScriptedChatServer([DONE, back_to_the_bad_image]) as server:
+        async with _runtime(sim, server, verify_timeout=3) as runtime:
+            final = await run_remediation(runtime.graph, "worse", SIGNAL, execute=True)
+    assert final["outcome"] == "RolledBack", final.get("reason")
+    assert final["verification"]["score_after"] < final["verification"]["score_before"]
+    assert final["verification"]["rollback"]["status"] == "rolled-back"
+    assert "ImagePullBackOff" in final["reason"] or "ErrImagePull" in final["reason"]
+    assert sim.call(_image_of("shop", "web")) == "nginx:1.27"
+    wait_for(lambda: sim.call(_ready("shop", "web", 2)))
+    patches = [w for w in _writes(sim, start) if w.resource == "deployments" and not w.dry_run]
+    assert len(patches) == len(final["validation"]["plan"]["writes"]) + len(
+        final["validation"]["plan"]["rollback"]
+    )
+
+
+async def test_an_action_that_does_not_help_ends_not_resolved(bad_image_sim: Simulator) -> None:
+    sim = bad_image_sim
+    web = _deployment("shop", "web", 2)
+    web["spec"]["template"]["spec"]["containers"][0]["image"] = "nginx:bad"
+    sim.apply([web])
+    more = _recommendation("scale_deployment", WEB.model_dump(), replicas=3)
+    with ScriptedChatServer([DONE, more]) as server:
+        async with _runtime(sim, server, verify_timeout=2) as runtime:
+            final = await run_remediation(runtime.graph, "no-help", SIGNAL, execute=True)
+    assert final["outcome"] == "NotResolved", final.get("reason")
+    assert "not healthy after 2s" in final["reason"]
+    assert "rollback" not in final["verification"]
+    assert sim.call(_image_of("shop", "web")) == "nginx:bad"

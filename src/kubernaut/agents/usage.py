@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from langchain_core.messages import BaseMessage
 
 from kubernaut.core.usage import TokenUsage
+
+ESTIMATED_KEY = "token_usage_estimated"
+"""In a reply's ``response_metadata``: its token counts were estimated, not counted (the
+rule-based model has no tokenizer)."""
 
 
 def usage_of(message: BaseMessage) -> TokenUsage:
@@ -14,4 +21,12 @@ def usage_of(message: BaseMessage) -> TokenUsage:
     return TokenUsage(
         prompt_tokens=int(metadata.get("input_tokens", 0)),
         completion_tokens=int(metadata.get("output_tokens", 0)),
+    )
+
+
+def usage_estimated(messages: Iterable[Any]) -> bool:
+    """Whether any reply among ``messages`` had its tokens estimated."""
+    return any(
+        (getattr(message, "response_metadata", None) or {}).get(ESTIMATED_KEY)
+        for message in messages
     )

@@ -19,6 +19,7 @@ import yaml
 
 from kubernaut.agents.errors import ModelConfigError
 from kubernaut.agents.models import ModelSettings
+from kubernaut.agents.usage import usage_estimated
 from kubernaut.core.outcome import Outcome
 from kubernaut.core.signal import Signal, SignalStatus
 from kubernaut.core.signal_parsing import SignalFormatError, signals_from_payload
@@ -40,7 +41,7 @@ EXIT_CODES: dict[str, int] = {
     Outcome.FAILED.value: 6,
 }
 """Exit status per outcome; 1 is an error before or outside the graph (bad input, no
-cluster), 2 a usage error. docs/investigate.md lists them."""
+cluster), 2 a usage error. docs/remediation.md lists them."""
 
 
 @dataclass
@@ -104,7 +105,7 @@ async def _investigate(options: InvestigateOptions) -> int:
     if options.output_json:
         typer.echo(json.dumps(_jsonable(final), indent=2, default=str))
     else:
-        _summary(final, elapsed, estimated_tokens=options.model == "rules")
+        _summary(final, elapsed, estimated_tokens=usage_estimated(final.get("messages") or []))
     return EXIT_CODES.get(str(final.get("outcome")), 1)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import orjson
 
 from kubernaut.agents.models import MODEL_METADATA_KEY
+from kubernaut.agents.usage import usage_estimated
 from kubernaut.crds import AIAnalysis, WorkflowExecution
 from kubernaut.crds.ai_analysis import (
     ActionStatus,
@@ -98,7 +99,7 @@ def _analysis(values: Obj) -> Obj:
     out["usage"] = TokenUsage(
         prompt_tokens=usage.get("prompt_tokens", 0),
         completion_tokens=usage.get("completion_tokens", 0),
-        estimated=any(_metadata(m).get("token_usage_estimated") for m in messages),
+        estimated=usage_estimated(messages),
     ).wire()
     model = next(
         (

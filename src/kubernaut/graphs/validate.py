@@ -36,11 +36,18 @@ async def validate(state: RemediationState, deps: RemediationDeps) -> dict[str, 
     }
     detail = "; ".join(decision.reasons) or "all checks passed"
     if decision.verdict is Verdict.DENY:
-        update["denials"] = [
-            *(state.get("denials") or []),
-            {"action": proposal.model_dump(mode="json"), "reasons": decision.reasons},
-        ]
-        if attempts >= deps.settings.max_recommendations:
+        proposed = proposal.model_dump(mode="json")
+        denials = state.get("denials") or []
+        update["denials"] = [*denials, {"action": proposed, "reasons": decision.reasons}]
+        if any(_same_proposal(denial["action"], proposed) for denial in denials):
+            # Asking again would get the same answer: the model has nothing else.
+            update["outcome"] = Outcome.MANUAL_REVIEW_REQUIRED.value
+            update["reason"] = (
+                f"the model proposed {proposal.action} on {proposal.target} again after "
+                "it was denied; "
+                f"last denial: {detail}"
+            )
+        elif attempts >= deps.settings.max_recommendations:
             update["outcome"] = Outcome.MANUAL_REVIEW_REQUIRED.value
             update["reason"] = f"{attempts} recommendation(s) denied by policy; last: {detail}"
     elif not state.get("execute", False):
@@ -48,6 +55,13 @@ async def validate(state: RemediationState, deps: RemediationDeps) -> dict[str, 
         update["reason"] = f"analysis only: {decision.verdict.value} ({detail})"
     update["trail"] = [trail_entry(NODE, started, deps.clock(), detail, decision.verdict.value)]
     return update
+
+
+def _same_proposal(denied: dict[str, Any], proposed: dict[str, Any]) -> bool:
+    """The same action with the same parameters on the same target (the rationale may
+    differ)."""
+    fields = ("action", "target", "parameters")
+    return all(denied.get(f) == proposed.get(f) for f in fields)
 
 
 def after_validate(state: RemediationState) -> str:

@@ -23,6 +23,7 @@ from langchain_core.tools import BaseTool
 from kubernaut.agents.rules.diagnosis import Candidate, diagnose
 from kubernaut.agents.rules.evidence import Evidence, gather, proposal_key
 from kubernaut.agents.rules.investigation import next_calls
+from kubernaut.agents.usage import ESTIMATED_KEY
 from kubernaut.core.recommendation import ProposedAction, Recommendation, RootCause
 
 MODEL_NAME = "rules"
@@ -63,7 +64,7 @@ class RulesChatModel(BaseChatModel):
             "output_tokens": completion,
             "total_tokens": prompt + completion,
         }
-        reply.response_metadata = {"model_name": MODEL_NAME, "token_usage_estimated": True}
+        reply.response_metadata = {"model_name": MODEL_NAME, ESTIMATED_KEY: True}
         return ChatResult(generations=[ChatGeneration(message=reply)])
 
     def _investigate(
