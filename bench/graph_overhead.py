@@ -1,18 +1,19 @@
 """The remediation graph's own overhead, with a model that answers instantly.
 
 Run with ``make bench`` (or ``.venv/bin/python bench/graph_overhead.py [--scenario NAME]``).
-Every shipped scenario (or the ones named) is staged on the simulator and run through
-the graph, analysis only (investigate -> recommend -> validate), with the model served
-by the scripted OpenAI-compatible server over HTTP through litellm. The server's replies
-are computed by the rule-based model at zero added latency, so the conversation is
-realistic and the model's thinking time is nil.
+Every shipped scenario (or the ones named) is staged on the simulator and remediated
+by the graph from investigate to verify (an approval the policy asks for is given at
+once), with the model served by the scripted OpenAI-compatible server over HTTP through
+litellm. The server's replies are computed by the rule-based model at zero added
+latency, so the conversation is realistic and the model's thinking time is nil.
 
 Per node it prints the wall time between stream events, split into the node function's
 own time and what is left (LangGraph's scheduling and checkpointing: the graph's
 overhead); inside the node, the time spent waiting for model replies (litellm client +
-HTTP) and in read tools (cluster API calls). Per scenario it prints the total, the
-prompt tokens every request carried (counted with litellm's gpt-4o tokenizer), and the
-number of model requests.
+HTTP) and in read tools (cluster API calls). verify's time in the node is mostly the
+simulated cluster rolling out the change. Per scenario it prints the total, the graph's
+overhead, the prompt tokens every request carried (counted with litellm's gpt-4o
+tokenizer), and the number of model requests.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from uuid import UUID
 from langchain_core.callbacks import AsyncCallbackHandler
 from langchain_core.messages import AIMessage, convert_to_messages
 from langchain_core.outputs import LLMResult
+from langgraph.types import Command
 
 from kubernaut.agents.models import ModelSettings
 from kubernaut.agents.rules import RulesChatModel
@@ -42,6 +44,7 @@ from kubernaut.graphs.runtime import remediation_runtime
 from kubernaut.sim.scenario import Scenario, builtin_scenarios_dir, load_scenario
 
 TOKENIZER = "gpt-4o"
+APPROVED = {"approved": True, "by": "bench", "reason": "benchmark"}
 
 
 class RulesResponder:
@@ -111,24 +114,19 @@ async def run_scenario(scenario: Scenario) -> dict[str, Any]:
             remediation_id = str(uuid.uuid4())
             config = thread(remediation_id)
             config["callbacks"] = [timer]
-            state = initial_state(remediation_id, signal, execute=False)
+            start: Any = initial_state(remediation_id, signal, execute=True)
             began = last = time.perf_counter()
-            async for chunk in runtime.graph.astream(state, config, stream_mode="updates"):
-                now = time.perf_counter()
-                for node, update in chunk.items():
-                    entry = (update.get("trail") or [{}])[-1] if isinstance(update, dict) else {}
-                    inside = _seconds(entry)
-                    tools = sum(c["duration_ms"] for c in update.get("tool_calls") or []) / 1000
-                    rows.append(
-                        {
-                            "node": node,
-                            "wall": now - last,
-                            "inside": inside,
-                            "model": timer.seconds.pop(node, 0.0),
-                            "tools": tools,
-                        }
-                    )
-                last = now
+            while start is not None:
+                interrupted = False
+                async for chunk in runtime.graph.astream(start, config, stream_mode="updates"):
+                    now = time.perf_counter()
+                    for node, update in chunk.items():
+                        if node == "__interrupt__":
+                            interrupted = True
+                            continue
+                        rows.append(_row(node, update, now - last, timer))
+                    last = now
+                start = Command(resume=APPROVED) if interrupted else None
             total = time.perf_counter() - began
             final = (await runtime.graph.aget_state(config)).values
     return {
@@ -138,6 +136,18 @@ async def run_scenario(scenario: Scenario) -> dict[str, Any]:
         "prompt_tokens": responder.prompt_tokens(),
         "requests": len(responder.bodies),
         "outcome": final.get("outcome"),
+    }
+
+
+def _row(node: str, update: Any, wall: float, timer: ModelTimer) -> dict[str, Any]:
+    update = update if isinstance(update, dict) else {}
+    entry = (update.get("trail") or [{}])[-1]
+    return {
+        "node": node,
+        "wall": wall,
+        "inside": _seconds(entry),
+        "model": timer.seconds.pop(node, 0.0),
+        "tools": sum(c["duration_ms"] for c in update.get("tool_calls") or []) / 1000,
     }
 
 
@@ -167,7 +177,7 @@ def report(results: list[dict[str, Any]]) -> None:
             f"{mean('tools'):>9.1f}{overhead:>16.1f}"
         )
     print()
-    print("Per remediation (analysis only):")
+    print("Per remediation (investigate to verify):")
     print(
         f"  {'scenario':<26}{'total ms':>9}{'overhead ms':>12}{'requests':>9}"
         f"{'prompt tokens':>14}  outcome"
