@@ -19,6 +19,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
+from fastapi import FastAPI, Request
+
+from kubernaut.threaded_server import ContextManaged, ThreadedServer
 
 NODES = [
     {
@@ -133,3 +136,33 @@ async def run_sql(url: str, statement: str) -> None:
         await connection.execute(statement)
     finally:
         await connection.close()
+
+
+class WebhookReceiver(ContextManaged):
+    """A local HTTP endpoint that keeps the JSON body of every POST it gets, standing in
+    for whatever an escalation webhook points at (a chat-ops bridge, a paging relay)."""
+
+    def __init__(self) -> None:
+        self.received: list[Any] = []
+        self._server = ThreadedServer("webhook-receiver")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.port}/hook"
+
+    def start(self) -> WebhookReceiver:
+        app = FastAPI()
+
+        @app.post("/hook")
+        async def hook(request: Request) -> dict[str, str]:
+            self.received.append(await request.json())
+            return {"ok": "yes"}
+
+        async def setup() -> FastAPI:
+            return app
+
+        self._server.start(setup)
+        return self
+
+    def stop(self) -> None:
+        self._server.stop()

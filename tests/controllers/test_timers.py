@@ -1,7 +1,8 @@
-"""What comes due with time, on the simulator's clock: phase timeouts end in TimedOut
-with an escalation, a recently remediated or repeatedly failing target blocks a new
-remediation for the configured period, and finished remediations are deleted with
-their children after the retention period."""
+"""What comes due with time, on the simulator's clock: phase and overall timeouts end in
+TimedOut with an escalation (and its webhook POST) and nothing stuck writes after; a
+recently remediated or repeatedly failing target blocks a new remediation for the
+configured period; finished remediations are deleted with their children after the
+retention period."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import asyncio
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
 from controllers_support import (
     NS,
     eventually,
@@ -20,13 +22,14 @@ from controllers_support import (
     workload_writes,
 )
 
-from kubernaut.controllers.settings import BlockingSettings, ControllerSettings
+from kubernaut.controllers.settings import BlockingSettings, ControllerSettings, PhaseTimeouts
 from kubernaut.crds import API_VERSION
 from kubernaut.evals.staging import incident_simulator
 from kubernaut.kube import KubeClient
 from kubernaut.sim.holds import HeldRequest
 from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
 from kubernaut.sim.server import Simulator
+from support import WebhookReceiver
 
 OOM = load_scenario(builtin_scenarios_dir() / "oomkilled")
 KINDS = ("RemediationProcessing", "AIAnalysis", "WorkflowExecution", "KubernetesExecution")
@@ -46,28 +49,71 @@ async def _phase(client: KubeClient, name: str, *phases: str) -> dict[str, Any]:
     )
 
 
-async def test_a_stuck_analysis_times_out_with_an_escalation() -> None:
+def _starting_the_step(request: HeldRequest) -> bool:
+    return (
+        request.method == "PATCH"
+        and "/kubernetesexecutions/" in request.path
+        and request.path.endswith("/status")
+        and b"DryRun" in request.body
+    )
+
+
+STUCK = {
+    "analysis": (_recommending, PhaseTimeouts(), 900, "Analyzing for more than 900s"),
+    "execution": (_starting_the_step, PhaseTimeouts(), 1800, "Executing for more than 1800s"),
+    "overall": (
+        _recommending,
+        PhaseTimeouts(overall=600),
+        600,
+        "not finished 600s after it started",
+    ),
+}
+
+
+@pytest.mark.parametrize("where", STUCK)
+async def test_a_stuck_remediation_times_out_with_an_escalation(where: str) -> None:
+    stuck_at, timeouts, limit, why = STUCK[where]
     async with incident_simulator(OOM, speed=10) as sim:
-        stuck = sim.hold(_recommending)
-        async with running_controllers(sim), KubeClient(sim.kubeconfig_path) as client:
-            await client.create(remediation_for(OOM.signal.payload, "oom"))
-            await asyncio.to_thread(stuck.wait_caught, 60)
-            await asyncio.to_thread(sim.advance, 900 + 1)
-            ended = await eventually(
-                lambda: get(client, "RemediationRequest", "oom"),
-                lambda rr: phase_of(rr) == "TimedOut" and rr["status"].get("escalations"),
+        stuck = sim.hold(stuck_at)
+        with WebhookReceiver() as receiver:
+            settings = ControllerSettings(
+                verify_timeout=60,
+                resync=0.5,
+                timeouts=timeouts,
+                escalation_webhook=receiver.url,
             )
-            stuck.release()
-            status = ended["status"]
-            assert status["outcome"] == "TimedOut"
-            assert "Analyzing for more than 900s" in status["reason"]
-            assert [e["reason"] for e in status["escalations"]] == ["TimedOut"]
-            analysis = await get(client, "AIAnalysis", "oom-analysis")
-            assert phase_of(analysis) == "Failed"
-            assert analysis["status"]["outcome"] == "TimedOut"
-            events = await client.list("v1", "Event", NS, field_selector="involvedObject.name=oom")
-            assert any(e["reason"] == "Escalated" and e["type"] == "Warning" for e in events)
-            assert workload_writes(sim, "deployments", "checkout") == []
+            async with (
+                running_controllers(sim, settings),
+                KubeClient(sim.kubeconfig_path) as client,
+            ):
+                await client.create(remediation_for(OOM.signal.payload, "oom"))
+                await asyncio.to_thread(stuck.wait_caught, 60)
+                await asyncio.to_thread(sim.advance, limit + 1)
+                ended = await eventually(
+                    lambda: get(client, "RemediationRequest", "oom"),
+                    lambda rr: phase_of(rr) == "TimedOut",
+                )
+                stuck.release()  # dropped: the stuck request never reaches the cluster
+                await asyncio.sleep(2)  # time for anything that would still write
+                events = await client.list(
+                    "v1", "Event", NS, field_selector="involvedObject.name=oom"
+                )
+                executions = await client.list(API_VERSION, "KubernetesExecution", NS)
+            posted = list(receiver.received)
+        status = ended["status"]
+        assert status["outcome"] == "TimedOut"
+        assert why in status["reason"]
+        assert [e["reason"] for e in status["escalations"]] == ["TimedOut"]
+        assert any(e["reason"] == "Escalated" and e["type"] == "Warning" for e in events)
+        assert [(p["reason"], p["remediationRequest"]) for p in posted] == [
+            ("TimedOut", f"{NS}/oom")
+        ]
+        assert why in posted[0]["message"]
+        assert workload_writes(sim, "deployments", "checkout") == []
+        if where == "execution":
+            [execution] = executions
+            assert phase_of(execution) == "Failed"
+            assert "has ended (TimedOut); nothing was applied" in execution["status"]["message"]
 
 
 async def test_a_remediated_target_blocks_then_the_finished_are_deleted_with_children() -> None:

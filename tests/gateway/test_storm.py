@@ -1,14 +1,36 @@
 """Storms: more than the environment's threshold of one signal name across distinct
-targets within the window become one storm RemediationRequest with an escalation."""
+targets within the window become one storm RemediationRequest with an escalation (a
+status entry, an Escalated event, and one POST to the escalation webhook)."""
 
 from __future__ import annotations
 
-import httpx
-from gateway_support import alert, remediations, webhook
+import contextlib
+from collections.abc import AsyncIterator
 
+import httpx
+from gateway_support import AUTH, alert, remediations, settings_for, webhook
+
+from kubernaut.gateway.app import build_app
+from kubernaut.gateway.runtime import Gateway
+from kubernaut.gateway.settings import GatewaySettings
 from kubernaut.kube import KubeClient
+from kubernaut.sim.server import Simulator
+from support import WebhookReceiver
 
 PROMETHEUS = "/api/v1/signals/prometheus"
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
+    gateway = Gateway(settings)
+    transport = httpx.ASGITransport(app=build_app(gateway))
+    try:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://gateway", headers=AUTH
+        ) as http:
+            yield http
+    finally:
+        await gateway.aclose()
 
 
 def _pod_alert(index: int, namespace: str = "shop") -> dict[str, object]:
@@ -16,15 +38,18 @@ def _pod_alert(index: int, namespace: str = "shop") -> dict[str, object]:
 
 
 async def test_the_sixth_target_in_production_starts_a_storm(
-    http: httpx.AsyncClient, kube: KubeClient
+    cluster: Simulator, store_kind: str, kube: KubeClient
 ) -> None:
     outcomes = []
-    for index in range(1, 9):
-        answer = await http.post(PROMETHEUS, json=_pod_alert(index))
-        outcomes.append(answer.json()["outcome"])
+    with WebhookReceiver() as receiver:
+        settings = settings_for(cluster, store_kind, escalation_webhook=receiver.url)
+        async with serving(settings) as http:
+            for index in range(1, 9):
+                answer = await http.post(PROMETHEUS, json=_pod_alert(index))
+                outcomes.append(answer.json()["outcome"])
+            repeat = await http.post(PROMETHEUS, json=_pod_alert(7))
+        posted = list(receiver.received)
     assert outcomes == ["created"] * 5 + ["storm-created", "storm-aggregated", "storm-aggregated"]
-
-    repeat = await http.post(PROMETHEUS, json=_pod_alert(7))
     assert repeat.json()["outcome"] == "storm-aggregated"
 
     everything = await remediations(kube)
@@ -41,10 +66,14 @@ async def test_the_sixth_target_in_production_starts_a_storm(
     assert escalation["reason"] == "Storm"
     assert "6 targets raised KubePodOOMKilled" in escalation["message"]
     events = await kube.list("v1", "Event", "kubernaut-system")
-    assert any(
-        e["reason"] == "Storm" and e["involvedObject"]["name"] == storm["metadata"]["name"]
+    assert [
+        e["message"]
         for e in events
-    )
+        if e["reason"] == "Escalated" and e["involvedObject"]["name"] == storm["metadata"]["name"]
+    ] == [f"Storm: {escalation['message']}"]
+    assert [(p["reason"], p["remediationRequest"], p["signal"]) for p in posted] == [
+        ("Storm", f"kubernaut-system/{storm['metadata']['name']}", "KubePodOOMKilled")
+    ], "one webhook POST per storm, however many signals join it"
 
 
 async def test_staging_tolerates_more_targets_than_production(

@@ -14,12 +14,12 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from kubernaut.agents.models import ModelChain
 from kubernaut.controllers.clock import Clock, utc_now
-from kubernaut.controllers.escalation import Escalator
 from kubernaut.controllers.index import RemediationIndex
 from kubernaut.controllers.settings import ControllerSettings
 from kubernaut.controllers.tasks import TaskSet
 from kubernaut.controllers.waiter import ObjectWaiter
 from kubernaut.crds import CrdObject
+from kubernaut.crds.escalation import Escalator
 from kubernaut.graphs.settings import GraphSettings
 from kubernaut.kube import KubeClient
 from kubernaut.tools.safety import RemediationHistory, SafetyPolicy

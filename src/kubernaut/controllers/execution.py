@@ -3,8 +3,9 @@
 For each step it checks the action and every namespace it touches against the policy
 again (a KubernetesExecution is data anyone with create rights could write), skips a
 step the cluster shows applied already, asks for access reviews and a server-side dry
-run of every write, then applies the writes once and records the result and the
-pre-change state.
+run of every write, checks that its WorkflowExecution still runs (a step picked up
+after a timeout must not write), then applies the writes once and records the result
+and the pre-change state.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kubernaut.crds import (
     KubernetesExecution,
     KubernetesExecutionPhase,
     KubernetesExecutionStatus,
+    WorkflowExecution,
 )
 from kubernaut.crds.kubernetes_execution import DryRunResult
 from kubernaut.crds.meta import display
@@ -80,6 +82,10 @@ async def execute_step(ctx: ControllerContext, name: str) -> None:
             message=plan.summary or spec.action,
         )
     )
+    ended = await _workflow_ended(ctx, execution)
+    if ended:
+        await _end(ctx, execution, StepResult(key=key, status=StepStatus.FAILED, message=ended))
+        return
     step = ActionStep(
         action=spec.action, target=spec.target, parameters=spec.parameters, key=spec.step_key
     )
@@ -99,6 +105,19 @@ def _refusal(ctx: ControllerContext, execution: KubernetesExecution, plan: Actio
         namespace_scope_check(ctx.policy.namespaces, spec.target, plan),
     ]
     return "; ".join(f"{c.name}: {c.detail}" for c in checks if c.verdict is Verdict.DENY)
+
+
+async def _workflow_ended(ctx: ControllerContext, execution: KubernetesExecution) -> str:
+    """Why the step's workflow no longer wants it applied (it timed out, failed or is
+    gone: a step picked up late must not change the cluster), or an empty string."""
+    name = execution.spec.workflow_execution
+    workflow = await get_child(ctx, WorkflowExecution, name)
+    if workflow is None:
+        return f"its WorkflowExecution {name} is gone; nothing was applied"
+    if workflow.status.phase.terminal:
+        ended = workflow.status.outcome or workflow.status.phase.value
+        return f"its WorkflowExecution {name} has ended ({ended}); nothing was applied"
+    return ""
 
 
 async def _end(

@@ -14,10 +14,10 @@ from langgraph.checkpoint.base import Checkpoint, CheckpointMetadata
 from kubernaut.agents.models import ModelSettings, build_model_chain
 from kubernaut.controllers.clock import Clock, utc_now
 from kubernaut.controllers.context import AuditSink, ControllerContext
-from kubernaut.controllers.escalation import Escalator
 from kubernaut.controllers.projection import remediation_projection
 from kubernaut.controllers.settings import ControllerSettings
 from kubernaut.crds import CrdObject
+from kubernaut.crds.escalation import Escalator
 from kubernaut.crds.meta import REMEDIATION_UID_LABEL
 from kubernaut.graphs.checkpoint import CrdCheckpointSaver, Holder, RemediationLocator
 from kubernaut.graphs.settings import GraphSettings

@@ -11,6 +11,7 @@ from typing import Any
 
 from kubernaut.core.resources import ResourceRef
 from kubernaut.core.signal import Signal, SignalStatus
+from kubernaut.crds.escalation import Escalator
 from kubernaut.crds.meta import FINGERPRINT_LABEL, ObjectMeta, set_condition
 from kubernaut.crds.meta import Condition as CrdCondition
 from kubernaut.crds.remediation_request import (
@@ -39,7 +40,6 @@ from kubernaut.gateway.settings import GatewaySettings
 from kubernaut.gateway.store import SignalStore
 from kubernaut.gateway.targets import TargetResolver
 from kubernaut.kube import KubeClient, KubeError
-from kubernaut.kube.events import EventType, post_event
 
 MANAGED_BY = {"app.kubernetes.io/managed-by": "kubernaut-gateway"}
 STORM = "Storm"
@@ -94,6 +94,7 @@ class Ingestor:
             opt_in=settings.scope_opt_in,
             cache_seconds=settings.kube_cache_seconds,
         )
+        self.escalator = Escalator(client, settings.escalation_webhook)
         self._locks = KeyedLocks()
 
     async def ingest(self, signal: Signal) -> SignalResult:
@@ -261,20 +262,10 @@ class Ingestor:
         return _counted(stormed, stormed.outcome, delivery.occurrence)
 
     async def _escalate(self, name: str, message: str, now: datetime) -> None:
-        def add(obj: Obj) -> Obj | None:
-            escalations = list((obj.get("status") or {}).get("escalations") or [])
-            if any(e.get("reason") == STORM for e in escalations):
-                return None
-            return {
-                "escalations": [
-                    *escalations,
-                    {"reason": STORM, "message": message, "at": _stamp(now)},
-                ]
-            }
-
-        written = await self.remediations.update_status(name, add)
-        if written is not None:
-            await post_event(self.client, written, STORM, message, type_=EventType.WARNING)
+        stored = await self.remediations.get(name)
+        if stored is not None:
+            remediation = RemediationRequest.parse(stored)
+            await self.escalator.escalate(remediation, STORM, message, now=now, once=True)
 
     # -- resolution -----------------------------------------------------------------------
 

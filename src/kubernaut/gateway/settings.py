@@ -68,6 +68,10 @@ class GatewaySettings(BaseSettings):
         description="Per environment: more distinct targets than this with one signal name "
         'within the window is a storm (JSON, e.g. {"production": 5}).',
     )
+    escalation_webhook: str | None = Field(
+        default=None,
+        description="A URL that gets a JSON POST for every escalation (storms, here).",
+    )
     scope_label: str = Field(
         default="kubernaut.io/managed",
         description="The opt-in label (value true) on a target or its namespace.",
