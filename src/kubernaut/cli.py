@@ -201,6 +201,16 @@ def serve_gateway(
         bool | None,
         typer.Option("--token-review/--no-token-review", help="Accept TokenReview'd tokens."),
     ] = None,
+    watch_events: Annotated[
+        bool | None,
+        typer.Option(
+            "--watch-events/--no-watch-events",
+            help="Also take in the cluster's Warning Events (watched, not posted).",
+        ),
+    ] = None,
+    watch_namespace: Annotated[
+        str | None, typer.Option(help="With --watch-events: only this namespace [all].")
+    ] = None,
 ) -> None:
     """Run the signal gateway (docs/gateway.md). Every flag also reads KUBERNAUT_* (e.g.
     KUBERNAUT_GATEWAY_TOKENS, KUBERNAUT_REDIS_URL, KUBERNAUT_NAMESPACE)."""
@@ -217,6 +227,8 @@ def serve_gateway(
         "gateway_token_file": token_file,
         "gateway_token_secret": token_secret,
         "gateway_token_review": token_review,
+        "watch_events": watch_events,
+        "watch_namespace": watch_namespace,
     }
     given = {key: value for key, value in flags.items() if value is not None}
     settings = GatewaySettings(**given)

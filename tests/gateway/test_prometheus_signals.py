@@ -1,14 +1,20 @@
-"""Alertmanager webhooks: one RemediationRequest per incident, repeats counted on it,
-resolution marks it, a recurrence after it ended starts a new one."""
+"""Alertmanager webhooks: one RemediationRequest per incident (by the documented
+fingerprint), repeats counted on it, resolution marks it, a recurrence after it ended
+starts a new one."""
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import httpx
-from gateway_support import alert, remediations, webhook
+from gateway_support import AUTH, REDIS_URL, alert, remediations, settings_for, webhook
+from redis.asyncio import Redis
 
+from kubernaut.gateway.app import build_app
+from kubernaut.gateway.runtime import Gateway
 from kubernaut.kube import KubeClient
+from kubernaut.sim.server import Simulator
 
 PROMETHEUS = "/api/v1/signals/prometheus"
 
@@ -133,3 +139,63 @@ async def test_an_invalid_alert_is_a_400_naming_the_field(http: httpx.AsyncClien
     wrong_version = await http.post(PROMETHEUS, json={**webhook(alert("X")), "version": "3"})
     assert wrong_version.status_code == 400
     assert wrong_version.json()["errors"][0]["field"] == "version"
+
+
+def _recipe(*lines: str) -> str:
+    """The documented fingerprint: SHA-256 of the lines joined by newlines, 40 hex."""
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:40]
+
+
+async def test_the_fingerprint_follows_the_documented_recipe(
+    http: httpx.AsyncClient, kube: KubeClient
+) -> None:
+    (pod, _) = await _pods(kube)
+    on_a_pod = await http.post(
+        PROMETHEUS, json=webhook(alert("KubePodCrashLooping", namespace="shop", pod=pod))
+    )
+    assert on_a_pod.json()["fingerprint"] == _recipe(
+        "KubePodCrashLooping", "Deployment/shop/checkout"
+    )
+
+    labels = {"namespace": "shop", "queue": "orders"}
+    warning = await http.post(
+        PROMETHEUS, json=webhook(alert("QueueBacklog", severity="warning", **labels))
+    )
+    assert warning.status_code == 201, warning.text
+    assert warning.json()["fingerprint"] == _recipe(
+        "QueueBacklog", "alertname=QueueBacklog", "namespace=shop", "queue=orders"
+    )
+    worse = await http.post(
+        PROMETHEUS, json=webhook(alert("QueueBacklog", severity="critical", **labels))
+    )
+    assert worse.status_code == 202, "warning to critical is the same incident"
+    assert worse.json()["remediation"] == warning.json()["remediation"]
+    [backlog] = [
+        r for r in await remediations(kube) if r["spec"]["signal"]["name"] == "QueueBacklog"
+    ]
+    seen = backlog["status"]["deduplication"]
+    assert seen["occurrences"] == 2
+    assert seen["lastSeen"] > seen["firstSeen"], "lastSeen moves with each occurrence"
+
+
+async def test_the_fast_path_remembers_an_incident_for_the_ttl(cluster: Simulator) -> None:
+    """In Redis, a fingerprint maps to its RemediationRequest with the configured TTL, so
+    a remembered name never outlives the setting."""
+    settings = settings_for(cluster, "redis", dedup_ttl_seconds=120)
+    gateway = Gateway(settings)
+    transport = httpx.ASGITransport(app=build_app(gateway))
+    try:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://gateway", headers=AUTH
+        ) as http:
+            labels = {"namespace": "shop", "deployment": "checkout"}
+            body = (await http.post(PROMETHEUS, json=webhook(alert("Slow", **labels)))).json()
+    finally:
+        await gateway.aclose()
+    redis = Redis.from_url(REDIS_URL)
+    try:
+        key = f"{settings.redis_key_prefix}rr:{body['fingerprint']}"
+        assert (await redis.get(key)) == body["remediation"].encode()
+        assert 0 < await redis.ttl(key) <= 120
+    finally:
+        await redis.aclose()

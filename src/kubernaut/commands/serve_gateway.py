@@ -40,9 +40,12 @@ def serve_gateway(settings: GatewaySettings) -> int:
     )
     server = uvicorn.Server(config)
     store = f"Redis at {settings.redis_url}" if settings.redis_url else "in-process store"
+    watching = ""
+    if settings.watch_events:
+        watching = f", watching Warning events in {settings.watch_namespace or 'every namespace'}"
     typer.echo(
         f"Kubernaut gateway on http://{settings.gateway_host}:{settings.gateway_port} "
-        f"(RemediationRequests in {settings.namespace}, {store})"
+        f"(RemediationRequests in {settings.namespace}, {store}{watching})"
     )
     asyncio.run(server.serve())
     return 0

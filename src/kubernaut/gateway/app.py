@@ -302,6 +302,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         try:
+            await gateway.start()
             yield
         finally:
             await gateway.aclose()

@@ -51,6 +51,11 @@ def _later(moment: datetime, stored: object) -> datetime:
     return max(moment, previous) if previous.tzinfo else moment
 
 
+def _retrieved(done: asyncio.Future[Occurrence]) -> None:
+    if not done.cancelled():
+        done.exception()
+
+
 class OccurrenceCounter:
     def __init__(self, remediations: RemediationStore) -> None:
         self._remediations = remediations
@@ -62,12 +67,19 @@ class OccurrenceCounter:
         batch = self._open.get(name)
         if batch is None:
             batch = _Batch(asyncio.get_running_loop().create_future())
+            # Every waiter may have gone (a client hung up): the failure is theirs to
+            # see, not the event loop's to report as never retrieved.
+            batch.done.add_done_callback(_retrieved)
             self._open[name] = batch
             task = asyncio.create_task(self._flush(name, batch, self._tails.get(name)))
             self._tails[name] = task
             task.add_done_callback(lambda done: self._retire(name, done))
         batch.add(seen)
         return await asyncio.shield(batch.done)
+
+    async def aclose(self) -> None:
+        """Let the writes under way finish (their waiters may have been cancelled)."""
+        await asyncio.gather(*self._tails.values(), return_exceptions=True)
 
     def _retire(self, name: str, task: asyncio.Task[None]) -> None:
         if self._tails.get(name) is task:

@@ -3,6 +3,8 @@ opened and closed together."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -13,6 +15,7 @@ from kubernaut.crds.meta import API_VERSION
 from kubernaut.crds.remediation_request import RemediationRequest
 from kubernaut.gateway.adapters.sns import SnsVerifier
 from kubernaut.gateway.auth import Authenticator
+from kubernaut.gateway.event_watcher import WarningEventWatcher
 from kubernaut.gateway.fallback_store import FallbackStore
 from kubernaut.gateway.ingest import Ingestor
 from kubernaut.gateway.limits import RateLimiter
@@ -65,8 +68,25 @@ class Gateway:
         self.authenticator = Authenticator(settings, self.client)
         self.limiter = RateLimiter(settings.rate_limit_per_second, settings.rate_limit_burst)
         self.sns = SnsVerifier(settings.sns_cert_url_pattern, self.http)
+        self.watcher: WarningEventWatcher | None = None
+        self._watching: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Start what runs beside the HTTP API: the Warning event watcher, when the
+        settings ask for it."""
+        if self.settings.watch_events and self._watching is None:
+            self.watcher = WarningEventWatcher(
+                self.client, self.ingestor, self.settings.watch_namespace
+            )
+            self._watching = asyncio.create_task(self.watcher.run(), name="warning-events")
 
     async def aclose(self) -> None:
+        if self._watching is not None:
+            self._watching.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watching
+            self._watching = None
+        await self.ingestor.occurrences.aclose()
         await self.store.aclose()
         await self.http.aclose()
         await self.client.aclose()

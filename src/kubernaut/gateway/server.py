@@ -64,6 +64,7 @@ class GatewayServer(ContextManaged):
 
     async def _setup(self) -> FastAPI:
         self.gateway = Gateway(self.settings)
+        await self.gateway.start()
         return build_app(self.gateway)
 
     async def _teardown(self) -> None:

@@ -68,6 +68,13 @@ class GatewaySettings(BaseSettings):
         description="Per environment: more distinct targets than this with one signal name "
         'within the window is a storm (JSON, e.g. {"production": 5}).',
     )
+    watch_events: bool = Field(
+        default=False,
+        description="Also watch the cluster's Warning Events and take each in as a signal.",
+    )
+    watch_namespace: str | None = Field(
+        default=None, description="With watch_events: only this namespace (default: all)."
+    )
     escalation_webhook: str | None = Field(
         default=None,
         description="A URL that gets a JSON POST for every escalation (storms, here).",

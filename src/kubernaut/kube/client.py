@@ -3,8 +3,10 @@ controllers make, with errors that say which request failed and why."""
 
 from __future__ import annotations
 
+import builtins
 import contextlib
-from collections.abc import Mapping
+import json
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal
@@ -126,6 +128,69 @@ class KubeClient:
             if not token or (limit is not None and len(items) >= limit):
                 return items[:limit] if limit is not None else items
             params["continue"] = token
+
+    async def list_with_version(
+        self,
+        api_version: str,
+        kind: str,
+        namespace: str | None,
+        *,
+        field_selector: str | None = None,
+    ) -> tuple[builtins.list[Obj], str]:
+        """One unpaged list and its resourceVersion, the point a watch starts from."""
+        path = (await self.resource(api_version, kind)).path(namespace)
+        params: dict[str, str | int] = {}
+        if field_selector:
+            params["fieldSelector"] = field_selector
+        page = _body(_checked(await self._send("GET", path, params=params)))
+        return list(page.get("items") or []), str(
+            (page.get("metadata") or {}).get("resourceVersion") or ""
+        )
+
+    async def watch(
+        self,
+        api_version: str,
+        kind: str,
+        namespace: str | None,
+        *,
+        resource_version: str,
+        field_selector: str | None = None,
+        timeout_seconds: int = 300,
+    ) -> AsyncIterator[tuple[str, Obj]]:
+        """``(type, object)`` for each change after ``resource_version`` (ADDED, MODIFIED,
+        DELETED, BOOKMARK) until the server ends the watch. A resourceVersion too old to
+        watch from raises a :class:`KubeApiError` with status 410: list again."""
+        path = (await self.resource(api_version, kind)).path(namespace)
+        params: dict[str, str | int] = {
+            "watch": "true",
+            "resourceVersion": resource_version,
+            "allowWatchBookmarks": "true",
+            "timeoutSeconds": timeout_seconds,
+        }
+        if field_selector:
+            params["fieldSelector"] = field_selector
+        timeout = httpx.Timeout(timeout_seconds + 30.0, pool=POOL_WAIT_SECONDS)
+        try:
+            async with self._client.stream("GET", path, params=params, timeout=timeout) as stream:
+                if not stream.is_success:
+                    await stream.aread()
+                    _checked(stream)
+                async for line in stream.aiter_lines():
+                    if not line.strip():
+                        continue
+                    event = json.loads(line)
+                    kind_of_change, obj = str(event.get("type")), event.get("object") or {}
+                    if kind_of_change == "ERROR":
+                        raise KubeApiError(
+                            "GET",
+                            path,
+                            int(obj.get("code") or 500),
+                            str(obj.get("reason") or "Error"),
+                            str(obj.get("message") or ""),
+                        )
+                    yield kind_of_change, obj
+        except httpx.HTTPError as error:
+            raise KubeUnreachable(f"watch {path}: {self.server}: {error!r}") from error
 
     async def raw(self, path: str, params: Mapping[str, str | int] | None = None) -> str:
         """The body of ``GET path`` as text (pod logs, metrics through the API proxy)."""
