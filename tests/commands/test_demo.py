@@ -36,17 +36,28 @@ def test_demo_remediates_through_every_stage_and_exits_zero(demo_env: dict[str, 
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
     assert re.search(r"Gateway +POST /api/v1/signals/prometheus -> 201 created", out), out
+    # Phases and node decisions, in the order they happened.
+    position = 0
     for line in (
         r"rr +Processing",
         r"rp +Enriched .*production, P1",
         r"aia +Investigating",
+        r" investigate +7 tool call\(s\)",
+        r"aia +Recommending",
+        r" recommend +resource-exhaustion",
+        r"aia +Validating",
+        r" validate +all checks passed",
         r"aia +Completed .*validated: ready to execute",
         r"kex +DryRun",
         r"kex +Completed .*applied: memory limit of container checkout: 256Mi -> 512Mi",
+        r" execute +applied",
         r"wfe +Verifying",
+        r" verify +health 0.40 -> 1.00",
         r"rr +Remediated",
     ):
-        assert re.search(line, out), f"{line!r} missing from:\n{out}"
+        found = re.compile(line).search(out, position)
+        assert found, f"{line!r} missing after position {position} of:\n{out}"
+        position = found.end()
     assert "-> increase_resources(container=checkout, memory_limit=512Mi)" in out
     assert "Outcome     Remediated" in out
     assert "kubectl get rr,aia,wfe,kex -n kubernaut-system" in out

@@ -13,6 +13,7 @@ from kubernaut.crds import API_VERSION, RemediationRequest
 from kubernaut.crds.definitions import ALL_KINDS
 from kubernaut.crds.meta import REMEDIATION_LABEL
 from kubernaut.kube import KubeClient
+from kubernaut.kube.events import AT_ANNOTATION
 
 SHORT = {kind.kind: kind.short_names[0] for kind in ALL_KINDS}
 POLL_SECONDS = 0.2
@@ -49,6 +50,7 @@ class Follower:
                 API_VERSION, kind.kind, self._namespace, f"{REMEDIATION_LABEL}={name[:63]}"
             )
         names = {name} | {str(child["metadata"]["name"]) for child in children}
+        lines: list[tuple[str, int, list[str]]] = []
         events = await self._client.list("v1", "Event", self._namespace)
         for event in sorted(events, key=_version):
             involved = event.get("involvedObject") or {}
@@ -56,24 +58,47 @@ class Follower:
             if involved.get("name") in names and uid not in self._seen_events:
                 self._seen_events.add(uid)
                 short = SHORT.get(str(involved.get("kind")), str(involved.get("kind")))
-                self._echo(
-                    f"  {short:<4}{event.get('reason', ''):<17}{involved['name']}: "
-                    f"{event.get('message', '')}"
-                )
+                reason = str(event.get("reason", ""))
+                text = f"  {short:<4}{reason:<17} {involved['name']}: {event.get('message', '')}"
+                lines.append((_event_time(event), len(lines), [text]))
         for obj in children:
-            self._trail_of(obj)
+            for entry in self._new_trail(obj):
+                lines.append((str(entry.get("ended") or ""), len(lines), _trail_lines(entry)))
+        for _, _, texts in sorted(lines):
+            for text in texts:
+                self._echo(text)
         return RemediationRequest.parse(found)
 
-    def _trail_of(self, obj: dict[str, Any]) -> None:
+    def _new_trail(self, obj: dict[str, Any]) -> list[dict[str, Any]]:
         key = (str(obj["kind"]), str(obj["metadata"]["name"]))
         trail = (obj.get("status") or {}).get("trail") or []
-        for entry in trail[self._trail.get(key, 0) :]:
-            calls = entry.get("toolCalls") or []
-            made = f" [{len(calls)} tool call(s)]" if calls else ""
-            self._echo(f"        {entry['node']:<12}{entry.get('summary', '')}{made}")
-            if entry.get("decision"):
-                self._echo(f"        {'':<12}-> {entry['decision']}")
+        new = trail[self._trail.get(key, 0) :]
         self._trail[key] = len(trail)
+        return list(new)
+
+
+def _trail_lines(entry: dict[str, Any]) -> list[str]:
+    lines = [f"        {entry['node']:<12}{entry.get('summary', '')}"]
+    if entry.get("decision"):
+        lines.append(f"        {'':<12}-> {entry['decision']}")
+    return lines
+
+
+def _event_time(event: dict[str, Any]) -> str:
+    """When the event happened, as sortable text: Kubernaut's own microsecond stamp, else
+    the event's whole-second one."""
+    annotations = (event.get("metadata") or {}).get("annotations") or {}
+    stamp = str(annotations.get(AT_ANNOTATION) or event.get("lastTimestamp") or "")
+    return _normalised(stamp)
+
+
+def _normalised(stamp: str) -> str:
+    """ISO times of one zone compare as text once they end alike: ``Z`` and ``+00:00``
+    become the same, and whole seconds get a fraction."""
+    stamp = stamp.replace("Z", "+00:00")
+    if stamp and "." not in stamp:
+        stamp = stamp.replace("+00:00", ".000000+00:00")
+    return stamp
 
 
 def _version(obj: dict[str, Any]) -> int:

@@ -4,6 +4,7 @@ per signal; every later call tries again, so the fast path comes back by itself.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -14,6 +15,8 @@ from redis.exceptions import RedisError
 from redis.retry import Retry
 
 from kubernaut.gateway.store import StoreUnavailable
+
+logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -107,4 +110,9 @@ class RedisStore:
         await self._call(ping)
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        """Close the connections; a Redis too slow or gone to say goodbye to does not stop
+        the gateway from shutting down."""
+        try:
+            await self._client.aclose()
+        except (RedisError, OSError) as error:
+            logger.info("closing the Redis connections: %s", error)

@@ -11,6 +11,9 @@ from kubernaut.kube.client import KubeClient
 from kubernaut.kube.errors import KubeApiError
 
 COMPONENT = "kubernaut"
+AT_ANNOTATION = "kubernaut.io/at"
+"""On the Events Kubernaut posts: when, to the microsecond (core/v1 Event timestamps
+keep whole seconds), so a follower can put them in order with the decision trail."""
 
 
 class EventType(enum.StrEnum):
@@ -32,13 +35,18 @@ async def post_event(
     The same event twice in one second is posted once."""
     metadata = obj.get("metadata") or {}
     namespace = metadata.get("namespace") or "default"
-    moment = (now or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = now or datetime.now(UTC)
+    moment = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     seed = f"{metadata.get('uid')}{reason}{message}{moment}".encode()
     name = f"{metadata.get('name', 'object')}.{hashlib.sha256(seed).hexdigest()[:16]}"
     event = {
         "apiVersion": "v1",
         "kind": "Event",
-        "metadata": {"name": name[:253], "namespace": namespace},
+        "metadata": {
+            "name": name[:253],
+            "namespace": namespace,
+            "annotations": {AT_ANNOTATION: when.isoformat()},
+        },
         "involvedObject": {
             "apiVersion": obj.get("apiVersion", ""),
             "kind": obj.get("kind", ""),
