@@ -127,6 +127,14 @@ def serve_controllers(
     install_crds: Annotated[
         bool, typer.Option("--install-crds", help="Create or update the CRDs first.")
     ] = False,
+    executor_identity: Annotated[
+        str | None,
+        typer.Option(
+            envvar="KUBERNAUT_EXECUTOR_IDENTITY",
+            help="User the executor writes to workloads as (impersonated), e.g. "
+            "system:serviceaccount:kubernaut-system:kubernaut-executor.",
+        ),
+    ] = None,
     log_level: Annotated[
         str,
         typer.Option(envvar="KUBERNAUT_LOG_LEVEL", help="DEBUG, INFO, WARNING or ERROR."),
@@ -143,6 +151,7 @@ def serve_controllers(
         fallbacks=list(fallback or []),
         policy_file=policy,
         analysis_only=analysis_only,
+        executor_identity=executor_identity,
     )
     if log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         raise typer.BadParameter("one of DEBUG, INFO, WARNING, ERROR", param_hint="--log-level")

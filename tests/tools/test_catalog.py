@@ -1,5 +1,6 @@
 """The catalog as a whole: the names scenarios use, every action planned against one
-small cluster without writing (its writes accepted by the API server's dry run),
+small cluster without writing (its writes accepted by the API server's dry run, sent as
+the executor's identity with exactly the rights deploy/executor-rbac.yaml grants),
 refusals that say what was wrong, and the documentation's table in step with it."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from pydantic import BaseModel
 
 from kubernaut.core.resources import ResourceRef
@@ -27,6 +29,8 @@ from kubernaut.tools.catalog_types import (
 )
 
 DOC = Path(__file__).parents[2] / "docs" / "actions.md"
+EXECUTOR_RBAC = Path(__file__).parents[2] / "deploy" / "executor-rbac.yaml"
+EXECUTOR = "system:serviceaccount:kubernaut-system:kubernaut-executor"
 STEP_KEY = "k0fedcba987654321"
 JOB = {
     "apiVersion": "batch/v1",
@@ -193,10 +197,26 @@ async def _second_revision_rolled_out(kube: KubeClient) -> str:
     raise AssertionError("the test cluster did not settle")
 
 
+def _executor_rules(cluster: Any) -> None:
+    """The executor may do what deploy/executor-rbac.yaml's ClusterRole grants, and
+    nothing else."""
+    role = next(
+        doc for doc in yaml.safe_load_all(EXECUTOR_RBAC.read_text()) if doc["kind"] == "ClusterRole"
+    )
+    for rule in role["rules"]:
+        for group in rule["apiGroups"]:
+            for resource in rule["resources"]:
+                for verb in rule["verbs"]:
+                    cluster.access.allow(verb, resource, group=group, user=EXECUTOR)
+    cluster.access.deny(user=EXECUTOR)
+
+
 @pytest.fixture(scope="module")
 def shared_cluster() -> Iterator[tuple[Simulator, str]]:
-    """One cluster for the whole module: its tests only read and dry-run."""
+    """One cluster for the whole module: its tests only read and dry-run. The executor's
+    identity is held to its RBAC manifest."""
     with Simulator(speed=50, manifests=[*NODES, *CLUSTER]) as sim:
+        sim.call(_executor_rules)
         yield sim, asyncio.run(_settled(sim))
 
 
@@ -227,8 +247,9 @@ async def test_every_action_plans_without_writing_and_its_writes_pass_a_dry_run(
     assert plan.writes and plan.summary
     assert CATALOG[action].reversible == bool(plan.rollback) or action == "drain_node"
     assert get_action(action).parameters.model_validate(plan.parameters)
-    for write in plan.writes:
-        await send_write(ctx.client, write, dry_run=True)
+    async with KubeClient(sim.kubeconfig_path, impersonate=EXECUTOR) as executor:
+        for write in plan.writes:
+            await send_write(executor, write, dry_run=True)
     assert sim.request_log.writes() == [], "dry runs only"
 
 

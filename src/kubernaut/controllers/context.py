@@ -56,6 +56,8 @@ class ControllerContext:
     """When each RemediationRequest was last reconciled (monotonic seconds)."""
     child_phases: dict[str, str] = field(default_factory=dict)
     """The last phase seen of each child (Kind/name), to reconcile a parent on a move."""
+    writer: KubeClient | None = None
+    """The client that writes to workloads (the executor's identity); None: ``client``."""
 
     analysis_slots: asyncio.Semaphore = field(init=False)
     """Bounds the analyses running at once (``settings.max_analyses``)."""
@@ -66,3 +68,9 @@ class ControllerContext:
     @property
     def namespace(self) -> str:
         return self.settings.namespace
+
+    @property
+    def workload_writer(self) -> KubeClient:
+        """What the executor writes with, and what validation asks access reviews and dry
+        runs of: writes are judged for the identity that will send them."""
+        return self.writer or self.client

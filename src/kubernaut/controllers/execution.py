@@ -41,7 +41,7 @@ async def execute_step(ctx: ControllerContext, name: str) -> None:
     rollback = spec.operation is ExecutionOperation.ROLLBACK
     writes = plan.rollback if rollback else plan.writes
     key = rollback_key(spec.step_key) if rollback else spec.step_key
-    executor = DirectExecutor(ctx.client)
+    executor = DirectExecutor(ctx.workload_writer)
     refusal = _refusal(ctx, execution, plan)
     if refusal:
         await _end(ctx, execution, StepResult(key=key, status=StepStatus.FAILED, message=refusal))
@@ -64,7 +64,8 @@ async def execute_step(ctx: ControllerContext, name: str) -> None:
             message=plan.summary or spec.action,
         )
     )
-    for check in (await rbac_check(ctx.client, writes), await dry_run_check(ctx.client, writes)):
+    writer = ctx.workload_writer
+    for check in (await rbac_check(writer, writes), await dry_run_check(writer, writes)):
         if check.verdict is not Verdict.ALLOW:
             failed = StepResult(key=key, status=StepStatus.FAILED, message=check.detail)
             await _end(ctx, execution, failed, dry_run=DryRunResult.FAILED)

@@ -28,7 +28,9 @@ def remediation_graph(ctx: ControllerContext, executor: Executor) -> Graph:
         client=ctx.client,
         models=ctx.models,
         tools=ctx.tools,
-        validator=SafetyValidator(ctx.client, ctx.policy, ctx.history, clock=ctx.clock),
+        validator=SafetyValidator(
+            ctx.client, ctx.policy, ctx.history, clock=ctx.clock, writer=ctx.workload_writer
+        ),
         executor=executor,
         history=ctx.history,
         settings=ctx.graph_settings,

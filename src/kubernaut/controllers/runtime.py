@@ -45,7 +45,11 @@ async def controller_runtime(
     settings = settings or ControllerSettings()
     policy = policy or load_policy(settings.policy_file)
     models = build_model_chain(settings.model, settings.fallbacks, model_settings)
-    async with KubeClient(kubeconfig, context=context) as client, Database(store_settings) as db:
+    async with (
+        KubeClient(kubeconfig, context=context) as client,
+        _writer(kubeconfig, context, settings.executor_identity) as writer,
+        Database(store_settings) as db,
+    ):
         checkpointer = CrdCheckpointSaver(
             client,
             RemediationLocator(client, settings.namespace),
@@ -64,7 +68,20 @@ async def controller_runtime(
             graph_settings=GraphSettings(verify_timeout=settings.verify_timeout),
             clock=clock,
             audit=_audit(AuditLog(db), clock),
+            writer=writer,
         )
+
+
+@asynccontextmanager
+async def _writer(
+    kubeconfig: Path | str | None, context: str | None, identity: str | None
+) -> AsyncIterator[KubeClient | None]:
+    """A client that impersonates the executor's identity, when one is set."""
+    if not identity:
+        yield None
+        return
+    async with KubeClient(kubeconfig, context=context, impersonate=identity) as writer:
+        yield writer
 
 
 def _projection(

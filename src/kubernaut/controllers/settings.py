@@ -72,5 +72,11 @@ class ControllerSettings(BaseSettings):
     escalation_webhook: str | None = Field(
         default=None, description="A URL that gets a JSON POST for every escalation."
     )
+    executor_identity: str | None = Field(
+        default=None,
+        description="The user the executor writes to workloads as (Impersonate-User), e.g. "
+        "system:serviceaccount:kubernaut-system:kubernaut-executor; none: the controllers' "
+        "own identity.",
+    )
     timeouts: PhaseTimeouts = Field(default_factory=PhaseTimeouts)
     blocking: BlockingSettings = Field(default_factory=BlockingSettings)

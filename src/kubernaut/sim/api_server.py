@@ -112,7 +112,28 @@ class ApiServer:
             if token not in self.tokens:
                 raise ApiError(401, "Unauthorized")
             user = self.tokens[token]
-        return request.headers.get("impersonate-user") or user
+        impersonated = request.headers.get("impersonate-user")
+        if not impersonated:
+            return user
+        self._may_impersonate(user, impersonated)
+        return impersonated
+
+    def _may_impersonate(self, user: str, impersonated: str) -> None:
+        """As the API server asks RBAC: ``impersonate`` on the service account (in its
+        namespace) for a service-account name, else on ``users``."""
+        parts = impersonated.split(":")
+        if len(parts) == 4 and parts[:2] == ["system", "serviceaccount"]:
+            resource, namespace, name = "serviceaccounts", parts[2], parts[3]
+        else:
+            resource, namespace, name = "users", "", impersonated
+        allowed, _ = self.cluster.access.decide(user, "impersonate", "", resource, namespace)
+        if not allowed:
+            raise ApiError(
+                403,
+                f'{resource} "{name}" is forbidden: User "{user}" cannot impersonate '
+                f'resource "{resource}" in API group ""'
+                + (f' in the namespace "{namespace}"' if namespace else ""),
+            )
 
     def _dispatch(
         self, request: Request, user: str, record: dict[str, object]

@@ -66,8 +66,12 @@ class SafetyValidator:
         history: RemediationHistory,
         *,
         clock: Callable[[], datetime] = utc_now,
+        writer: KubeClient | None = None,
     ) -> None:
+        """``writer``: the client the executor will write with, when not ``client``; access
+        reviews and dry runs are asked as it, since that is who must be allowed."""
         self._client = client
+        self._writer = writer or client
         self._policy = policy
         self._history = history
         self._clock = clock
@@ -97,9 +101,9 @@ class SafetyValidator:
         await self._check_plan(trail, plan, opt_in, recent, now)
         if trail.denied:
             return trail.result(plan)
-        trail.add(await rbac_check(self._client, plan.writes))
+        trail.add(await rbac_check(self._writer, plan.writes))
         if not trail.denied:
-            trail.add(await dry_run_check(self._client, plan.writes))
+            trail.add(await dry_run_check(self._writer, plan.writes))
         return trail.result(plan)
 
     def _check_proposal(
