@@ -91,6 +91,7 @@ async def test_needs_approval_pauses_then_approve_completes() -> None:
         assert approval["status"]["decidedBy"] == "kubernetes-admin"
         assert (await get(client, "AIAnalysis", "oom-analysis"))["status"]["approval"] == "Approved"
         assert len(workload_writes(sim, "deployments", "checkout")) == 1
+        assert await _event_reasons(client, "oom-approval") == ["ApprovalRequested", "Approved"]
 
 
 async def test_reject_ends_without_a_write() -> None:
@@ -102,6 +103,7 @@ async def test_reject_ends_without_a_write() -> None:
         assert condition_of(done, "Stalled") == ("True", "Rejected")
         assert condition_of(done, "Ready") == ("False", "Rejected")
         assert phase_of(await get(client, "RemediationApproval", "oom-approval")) == "Rejected"
+        assert await _event_reasons(client, "oom-approval") == ["ApprovalRequested", "Rejected"]
         assert await get_executions(client) == []
         assert workload_writes(sim, "deployments", "checkout") == []
 
@@ -114,8 +116,17 @@ async def test_expiry_ends_in_manual_review_without_a_write() -> None:
         assert "expired" in done["status"]["reason"]
         assert [e["reason"] for e in done["status"]["escalations"]] == ["ManualReviewRequired"]
         assert phase_of(await get(client, "RemediationApproval", "oom-approval")) == "Expired"
+        assert await _event_reasons(client, "oom-approval") == ["ApprovalRequested", "Expired"]
         assert workload_writes(sim, "deployments", "checkout") == []
         assert await asyncio.to_thread(_decide, sim) == 1, "an expired approval cannot be decided"
+
+
+async def _event_reasons(client: KubeClient, name: str) -> list[str]:
+    """The reasons of the Events about ``name``, oldest first, as kubectl describe lists
+    them."""
+    events = await client.list("v1", "Event", NS, field_selector=f"involvedObject.name={name}")
+    ordered = sorted(events, key=lambda e: int(e["metadata"]["resourceVersion"]))
+    return [e["reason"] for e in ordered]
 
 
 async def get_executions(client: KubeClient) -> list[dict[str, Any]]:

@@ -48,6 +48,14 @@ def _creating_workflow(request: HeldRequest) -> bool:
     return request.method == "POST" and request.path.endswith("/workflowexecutions")
 
 
+def _completing_the_step(request: HeldRequest) -> bool:
+    return (
+        request.method == "PATCH"
+        and "/kubernetesexecutions/" in request.path
+        and b'"Completed"' in request.body
+    )
+
+
 async def test_kubectl_shows_the_story_during_and_after(tmp_path: object) -> None:
     async with incident_simulator(OOM, speed=40) as sim:
         kubectl = Kubectl(find_kubectl(), sim.kubeconfig_path, sim.kubeconfig_path.parent / "cache")
@@ -70,7 +78,25 @@ async def test_kubectl_shows_the_story_during_and_after(tmp_path: object) -> Non
             remediation = await get(client, "RemediationRequest", "oom")
             assert condition_of(remediation, "Reconciling") == ("True", "Analyzing")
             assert condition_of(remediation, "Ready") == ("False", "Analyzing")
+            finishing = sim.hold(_completing_the_step)
             hold.release(drop=False)
+
+            await asyncio.to_thread(finishing.wait_caught, 60)
+            executing = _rows(await asyncio.to_thread(kubectl, "get", "wfe,kex", "-n", NS))
+            assert executing["oom-workflow"][1:5] == [
+                "Executing",
+                "0/1",
+                "increase_resources",
+                "Deployment/shop/checkout",
+            ]
+            [step] = [name for name in executing if name.startswith("oom-k")]
+            assert executing[step][1:5] == [
+                "Applying",
+                "increase_resources",
+                "Deployment/shop/checkout",
+                "Passed",
+            ]
+            finishing.release(drop=False)
 
             done = await eventually(
                 lambda: get(client, "RemediationRequest", "oom"),

@@ -13,6 +13,7 @@ from kubernaut.core.execution import StepResult, StepStatus
 from kubernaut.crds import (
     ExecutionOperation,
     KubernetesExecution,
+    KubernetesExecutionPhase,
     KubernetesExecutionSpec,
     KubernetesExecutionStatus,
     RemediationRequest,
@@ -22,6 +23,9 @@ from kubernaut.crds.meta import display
 from kubernaut.crds.workflow_execution import StepStatus as WorkflowStep
 from kubernaut.tools.plan import ActionPlan
 from kubernaut.tools.step_marker import rollback_key
+
+ENDED = frozenset(phase.value for phase in KubernetesExecutionPhase if phase.terminal)
+"""Step phases that count as done in the Step column (``done/known``)."""
 
 
 class KubernetesExecutionExecutor:
@@ -103,6 +107,6 @@ class KubernetesExecutionExecutor:
             self._workflow,
             {
                 "steps": [s.wire() for s in self._steps],
-                "step": f"{len(self._steps)}/{len(self._steps)}",
+                "step": f"{sum(s.phase in ENDED for s in self._steps)}/{len(self._steps)}",
             },
         )

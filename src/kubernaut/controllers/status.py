@@ -64,7 +64,7 @@ async def _transition(
     message: str,
     warning: bool,
 ) -> Obj:
-    previous = getattr(getattr(obj, "status", None), "phase", None)
+    previous = _stored_phase(obj)
     phase = getattr(status, "phase", None)
     stored = await _with_lifecycle(ctx, obj, status)
     if phase is not None and phase != previous:
@@ -72,6 +72,15 @@ async def _transition(
         await post_event(ctx.client, obj.wire(), reason, message, type_=kind, now=ctx.clock())
         await ctx.audit(obj, reason, message, {"phase": str(phase), "from": str(previous or "")})
     return stored
+
+
+def _stored_phase(obj: CrdObject) -> object:
+    """The phase the object has stored; None before its first phase is written (the
+    model's default is not a phase it was ever in)."""
+    stored = getattr(obj, "status", None)
+    if stored is None or "phase" not in stored.model_fields_set:
+        return None
+    return getattr(stored, "phase", None)
 
 
 async def _with_lifecycle(ctx: ControllerContext, obj: CrdObject, status: StatusBase) -> Obj:
