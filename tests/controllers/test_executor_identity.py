@@ -5,6 +5,8 @@ the right to impersonate it, nothing is written and the reason says so."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from controllers_support import eventually, get, phase_of, remediation_for, running_controllers
 
 from kubernaut.controllers.settings import ControllerSettings
@@ -31,17 +33,23 @@ def _no_workload_writes_for(sim: Simulator, user: str) -> None:
     sim.call(restrict)
 
 
+async def _remediated_with_an_executor_identity(sim: Simulator) -> dict[str, Any]:
+    """The OOM remediation through controllers that write as ``EXECUTOR``, ended."""
+    settings = ControllerSettings(verify_timeout=60, resync=0.5, executor_identity=EXECUTOR)
+    async with running_controllers(sim, settings), KubeClient(sim.kubeconfig_path) as client:
+        await client.create(remediation_for(OOM.signal.payload, "oom"))
+        ended: dict[str, Any] = await eventually(
+            lambda: get(client, "RemediationRequest", "oom"),
+            lambda rr: phase_of(rr) in ("Completed", "Failed"),
+        )
+    return ended
+
+
 async def test_only_the_executor_identity_writes_to_workloads() -> None:
     async with incident_simulator(OOM, speed=20) as sim:
         controllers = await _controllers_user(sim)
         _no_workload_writes_for(sim, controllers)
-        settings = ControllerSettings(verify_timeout=60, resync=0.5, executor_identity=EXECUTOR)
-        async with running_controllers(sim, settings), KubeClient(sim.kubeconfig_path) as client:
-            await client.create(remediation_for(OOM.signal.payload, "oom"))
-            done = await eventually(
-                lambda: get(client, "RemediationRequest", "oom"),
-                lambda rr: phase_of(rr) in ("Completed", "Failed"),
-            )
+        done = await _remediated_with_an_executor_identity(sim)
         assert done["status"]["outcome"] == "Remediated", done["status"]
         about_the_workload = [
             r
@@ -64,13 +72,7 @@ async def test_without_the_right_to_impersonate_nothing_is_written() -> None:
         sim.call(
             lambda cluster: cluster.access.deny("impersonate", "serviceaccounts", user=controllers)
         )
-        settings = ControllerSettings(verify_timeout=60, resync=0.5, executor_identity=EXECUTOR)
-        async with running_controllers(sim, settings), KubeClient(sim.kubeconfig_path) as client:
-            await client.create(remediation_for(OOM.signal.payload, "oom"))
-            done = await eventually(
-                lambda: get(client, "RemediationRequest", "oom"),
-                lambda rr: phase_of(rr) in ("Completed", "Failed"),
-            )
+        done = await _remediated_with_an_executor_identity(sim)
         assert done["status"]["outcome"] == "ManualReviewRequired", done["status"]
         assert "cannot impersonate" in done["status"]["reason"]
         assert not [

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
+import httpx
+
 from kubernaut.crds.install import apply_crds
+from kubernaut.gateway.app import build_app
+from kubernaut.gateway.runtime import Gateway
 from kubernaut.gateway.settings import GatewaySettings
 from kubernaut.kube import KubeClient
 from kubernaut.sim.server import Simulator
@@ -92,3 +98,17 @@ def alert(
 
 def webhook(*alerts: dict[str, Any]) -> dict[str, Any]:
     return {"version": "4", "status": "firing", "receiver": "kubernaut", "alerts": list(alerts)}
+
+
+@contextlib.asynccontextmanager
+async def serving(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
+    """A gateway of these settings, and an authenticated client of its HTTP API."""
+    gateway = Gateway(settings)
+    transport = httpx.ASGITransport(app=build_app(gateway))
+    try:
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://gateway", headers=AUTH
+        ) as http:
+            yield http
+    finally:
+        await gateway.aclose()

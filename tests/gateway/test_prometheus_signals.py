@@ -8,11 +8,9 @@ import hashlib
 from typing import Any
 
 import httpx
-from gateway_support import AUTH, REDIS_URL, alert, remediations, settings_for, webhook
+from gateway_support import REDIS_URL, alert, remediations, serving, settings_for, webhook
 from redis.asyncio import Redis
 
-from kubernaut.gateway.app import build_app
-from kubernaut.gateway.runtime import Gateway
 from kubernaut.kube import KubeClient
 from kubernaut.sim.server import Simulator
 
@@ -182,16 +180,9 @@ async def test_the_fast_path_remembers_an_incident_for_the_ttl(cluster: Simulato
     """In Redis, a fingerprint maps to its RemediationRequest with the configured TTL, so
     a remembered name never outlives the setting."""
     settings = settings_for(cluster, "redis", dedup_ttl_seconds=120)
-    gateway = Gateway(settings)
-    transport = httpx.ASGITransport(app=build_app(gateway))
-    try:
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://gateway", headers=AUTH
-        ) as http:
-            labels = {"namespace": "shop", "deployment": "checkout"}
-            body = (await http.post(PROMETHEUS, json=webhook(alert("Slow", **labels)))).json()
-    finally:
-        await gateway.aclose()
+    async with serving(settings) as http:
+        labels = {"namespace": "shop", "deployment": "checkout"}
+        body = (await http.post(PROMETHEUS, json=webhook(alert("Slow", **labels)))).json()
     redis = Redis.from_url(REDIS_URL)
     try:
         key = f"{settings.redis_key_prefix}rr:{body['fingerprint']}"

@@ -4,33 +4,14 @@ status entry, an Escalated event, and one POST to the escalation webhook)."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import AsyncIterator
-
 import httpx
-from gateway_support import AUTH, alert, remediations, settings_for, webhook
+from gateway_support import alert, remediations, serving, settings_for, webhook
 
-from kubernaut.gateway.app import build_app
-from kubernaut.gateway.runtime import Gateway
-from kubernaut.gateway.settings import GatewaySettings
 from kubernaut.kube import KubeClient
 from kubernaut.sim.server import Simulator
 from support import WebhookReceiver
 
 PROMETHEUS = "/api/v1/signals/prometheus"
-
-
-@contextlib.asynccontextmanager
-async def serving(settings: GatewaySettings) -> AsyncIterator[httpx.AsyncClient]:
-    gateway = Gateway(settings)
-    transport = httpx.ASGITransport(app=build_app(gateway))
-    try:
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://gateway", headers=AUTH
-        ) as http:
-            yield http
-    finally:
-        await gateway.aclose()
 
 
 def _pod_alert(index: int, namespace: str = "shop") -> dict[str, object]:

@@ -100,7 +100,12 @@ SCALE_WEB = _recommendation(
 
 
 def _runtime(
-    sim: Simulator, server: ScriptedChatServer, *, verify_timeout: float = 20, **overrides: Any
+    sim: Simulator,
+    server: ScriptedChatServer,
+    *,
+    verify_timeout: float = 20,
+    bounds: dict[str, int] | None = None,
+    **overrides: Any,
 ) -> Any:
     settings = ModelSettings(
         api_base=server.base_url, api_key="test", max_retries=2, backoff_base=0.01
@@ -109,7 +114,9 @@ def _runtime(
         sim.kubeconfig_path,
         model="openai/scripted",
         model_settings=settings,
-        settings=GraphSettings(verify_timeout=verify_timeout, verify_interval=0.2),
+        settings=GraphSettings(
+            verify_timeout=verify_timeout, verify_interval=0.2, **(bounds or {})
+        ),
         **overrides,
     )
 
@@ -209,6 +216,30 @@ async def test_tool_calls_are_executed_and_answered_and_errors_retried(
     assert "web" in answered[0]["content"]
     assert len(server.requests) == 5
     assert final["usage"]["prompt_tokens"] > 0
+    assert final["usage"]["completion_tokens"] > 0
+
+
+async def test_an_investigation_that_never_concludes_is_cut_off(cluster: Simulator) -> None:
+    """Model turns and tool calls are bounded; refused calls are answered and recorded."""
+    look = ScriptedReply(
+        tool_calls=[{"name": "get_resources", "arguments": {"kind": "Pod", "namespace": "shop"}}]
+    )
+    script = [look, look, look, SCALE_WEB]
+    with ScriptedChatServer(script) as server:
+        bounds = {"max_tool_rounds": 3, "max_tool_calls": 2}
+        async with _runtime(cluster, server, bounds=bounds) as runtime:
+            final = await run_remediation(runtime.graph, "endless", SIGNAL, execute=False)
+        refused = [m for m in server.requests[3]["messages"] if m.get("role") == "tool"][-1]
+    assert final["outcome"] == "Recommended", final.get("reason")
+    assert [(c["tool"], c["ok"]) for c in final["tool_calls"]] == [
+        ("get_resources", True),
+        ("get_resources", True),
+        ("get_resources", False),
+    ]
+    assert "tool-call budget of this investigation is spent" in refused["content"]
+    investigate = final["trail"][0]
+    assert investigate["summary"].startswith("3 tool call(s); the limit of 3 model turns")
+    assert len(server.requests) == 4, "three investigation turns, then the recommendation"
 
 
 async def test_approval_pauses_and_approve_executes(cluster: Simulator) -> None:
@@ -232,6 +263,28 @@ async def test_approval_pauses_and_approve_executes(cluster: Simulator) -> None:
     patches = [w for w in _writes(cluster, start) if w.resource == "deployments"]
     assert [(w.verb, w.name) for w in patches] == [("patch", "web")]
     assert cluster.call(_ready("shop", "web", 3))
+
+
+async def test_rights_lost_during_an_approval_stop_the_write(cluster: Simulator) -> None:
+    """Access is reviewed again right before writing: what validation allowed may no
+    longer be allowed once a person has approved."""
+    low_confidence = _recommendation(
+        "scale_deployment", WEB.model_dump(), confidence=0.5, replicas=3
+    )
+    start = len(cluster.request_log.writes())
+    with ScriptedChatServer([DONE, low_confidence]) as server:
+        async with _runtime(cluster, server) as runtime:
+            paused = await run_remediation(runtime.graph, "slow-yes", SIGNAL, execute=True)
+            assert paused["validation"]["decision"]["verdict"] == "needs-approval"
+            cluster.call(lambda c: c.access.deny("patch", "deployments", namespace="shop"))
+            final = await resume_remediation(
+                runtime.graph,
+                "slow-yes",
+                Command(resume={"approved": True, "by": "alice", "reason": ""}),
+            )
+    assert final["outcome"] == "Failed", final.get("reason")
+    assert "nothing written" in final["reason"] and "may not patch" in final["reason"]
+    assert [w for w in _writes(cluster, start) if w.resource == "deployments"] == []
 
 
 async def test_reject_ends_without_writing(cluster: Simulator) -> None:

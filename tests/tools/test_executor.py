@@ -102,10 +102,16 @@ async def test_rollback_restores_the_pre_change_state(web: Simulator) -> None:
     assert deployment["metadata"]["annotations"][STEP_ANNOTATION] == "k3-rollback"
 
 
-async def test_a_refused_write_fails_the_step_with_the_server_message(web: Simulator) -> None:
+async def test_a_refused_write_fails_the_step_with_nothing_written(web: Simulator) -> None:
     web.call(lambda c: c.access.deny("patch", "deployments", namespace="default"))
     async with KubeClient(web.kubeconfig_path) as client:
         step, plan = await _step(client, "scale_deployment", WEB, "k4", replicas=2)
-        result = await DirectExecutor(client).execute(step, plan)
-    assert result.status is StepStatus.FAILED
-    assert "403" in result.message and "after 0 write(s)" in result.message
+        reviewed = await DirectExecutor(client).execute(step, plan)
+        unreviewed = await DirectExecutor(client, preflight=False).execute(step, plan)
+    assert reviewed.status is StepStatus.FAILED and reviewed.writes == 0
+    assert "nothing written: may not patch deployments.apps" in reviewed.message
+    assert unreviewed.status is StepStatus.FAILED
+    assert "403" in unreviewed.message and "after 0 write(s)" in unreviewed.message
+    assert [
+        w for w in web.request_log.writes() if w.code < 300 and w.resource == "deployments"
+    ] == []

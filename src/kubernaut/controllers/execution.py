@@ -41,7 +41,7 @@ async def execute_step(ctx: ControllerContext, name: str) -> None:
     rollback = spec.operation is ExecutionOperation.ROLLBACK
     writes = plan.rollback if rollback else plan.writes
     key = rollback_key(spec.step_key) if rollback else spec.step_key
-    executor = DirectExecutor(ctx.workload_writer)
+    executor = DirectExecutor(ctx.workload_writer, preflight=False)  # checked below, in phases
     refusal = _refusal(ctx, execution, plan)
     if refusal:
         await _end(ctx, execution, StepResult(key=key, status=StepStatus.FAILED, message=refusal))

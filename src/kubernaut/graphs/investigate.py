@@ -66,6 +66,7 @@ async def investigate(state: RemediationState, deps: RemediationDeps) -> dict[st
                     "conclude from what you have",
                     tool_call_id=call["id"] or "",
                 )
+                records.append(_refused(call, answer))
             else:
                 answer, record = await _run_tool(by_name, call)
                 records.append(record)
@@ -130,6 +131,17 @@ async def _run_tool(by_name: dict[str, BaseTool], call: Any) -> tuple[ToolMessag
         duration_ms=round((time.perf_counter() - began) * 1000, 3),
     )
     return ToolMessage(output, tool_call_id=call_id, name=name), record
+
+
+def _refused(call: Any, answer: ToolMessage) -> ToolCallRecord:
+    """A call the budget refused is recorded too: the model asked for it."""
+    return ToolCallRecord(
+        node=NODE,
+        tool=call["name"],
+        arguments=dict(call.get("args") or {}),
+        ok=False,
+        output_chars=len(str(answer.content)),
+    )
 
 
 def _signal_yaml(signal: Signal) -> str:

@@ -13,10 +13,12 @@ from typing import Protocol
 
 from kubernaut.core.actions import ActionStep
 from kubernaut.core.execution import StepResult, StepStatus
+from kubernaut.core.policy import Verdict
 from kubernaut.kube import KubeClient, KubeError
 from kubernaut.kube.errors import KubeApiError
 from kubernaut.tools.apply import send_write
 from kubernaut.tools.plan import ActionPlan, PlannedWrite
+from kubernaut.tools.safety.preflight import dry_run_check, rbac_check
 from kubernaut.tools.step_marker import STEP_ANNOTATION, is_target, rollback_key
 
 
@@ -30,10 +32,17 @@ class Executor(Protocol):
 
 
 class DirectExecutor:
-    """Writes through the Kubernetes API with this process's credentials."""
+    """Writes through the Kubernetes API with ``client``'s credentials.
 
-    def __init__(self, client: KubeClient) -> None:
+    Right before the first write of a step it asks a SelfSubjectAccessReview and a
+    server-side dry run of every write (again: the cluster may have changed while a
+    person thought about an approval); a refusal fails the step with nothing written.
+    ``preflight=False`` is for a caller that has just run those checks itself.
+    """
+
+    def __init__(self, client: KubeClient, *, preflight: bool = True) -> None:
         self._client = client
+        self._preflight = preflight
 
     async def execute(self, step: ActionStep, plan: ActionPlan) -> StepResult:
         return await self._run(step.key, plan, plan.writes)
@@ -75,6 +84,13 @@ class DirectExecutor:
         known = await self.recorded(key, plan, writes)
         if known is not None:
             return known
+        if self._preflight:
+            for check in (
+                await rbac_check(self._client, writes),
+                await dry_run_check(self._client, writes),
+            ):
+                if check.verdict is not Verdict.ALLOW:
+                    return _failed(key, plan, f"nothing written: {check.detail}", 0)
         sent = 0
         for write in writes:
             try:
