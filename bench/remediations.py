@@ -34,6 +34,7 @@ from kubernaut.crds.definitions import ALL_KINDS
 from kubernaut.crds.install import apply_crds
 from kubernaut.crds.meta import ObjectMeta
 from kubernaut.kube import KubeClient
+from kubernaut.kube.errors import KubeUnreachable
 from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
 from kubernaut.sim.server import Simulator
 from kubernaut.store.settings import StoreSettings
@@ -41,6 +42,8 @@ from kubernaut.tools.safety import SafetyPolicy
 from kubernaut.tools.safety.policy import RatePolicy
 
 PODS_PER_NODE = 60
+POLL_TIMEOUT = 60.0
+"""Seconds the bench's own requests wait: the controllers keep the interpreter busy."""
 SETTLED = ("AwaitingApproval",)
 """Not ended, but waiting for a person: counted as settled (the bench approves none)."""
 
@@ -133,7 +136,7 @@ async def _until_all_crash(client: KubeClient, count: int) -> None:
 async def _remediate(sim: Simulator, payload: dict[str, Any], count: int, data: Path) -> None:
     policy = SafetyPolicy(rate=RatePolicy(max_actions=count * 2, window_seconds=600))
     settings = ControllerSettings(verify_timeout=300)
-    async with KubeClient(sim.kubeconfig_path) as client:
+    async with KubeClient(sim.kubeconfig_path, timeout=POLL_TIMEOUT) as client:
         await apply_crds(client)
         namespace = {
             "apiVersion": "v1",
@@ -166,7 +169,11 @@ async def _remediate(sim: Simulator, payload: dict[str, Any], count: int, data: 
 async def _all_ended(client: KubeClient, count: int, started: float) -> Counter[str]:
     shown = 0.0
     while True:
-        found = await client.list(API_VERSION, "RemediationRequest", DEFAULT_NAMESPACE)
+        try:
+            found = await client.list(API_VERSION, "RemediationRequest", DEFAULT_NAMESPACE)
+        except KubeUnreachable as error:  # the shared interpreter is busy: look again
+            print(f"  (a progress poll went unanswered: {error})", flush=True)
+            continue
         ended = [
             r
             for r in found
