@@ -17,6 +17,7 @@ from kubernaut.crds import API_VERSION, RemediationRequest, RemediationRequestSp
 from kubernaut.crds.install import apply_crds
 from kubernaut.crds.meta import ObjectMeta
 from kubernaut.kube import KubeClient
+from kubernaut.sim.holds import HeldRequest
 from kubernaut.sim.server import Simulator
 
 NS = DEFAULT_NAMESPACE
@@ -103,3 +104,22 @@ def condition_of(obj: dict[str, Any], type_: str) -> tuple[str, str]:
         if entry.get("type") == type_:
             return str(entry.get("status")), str(entry.get("reason") or "")
     return "", ""
+
+
+def status_patch(resource: str, word: bytes) -> Callable[[HeldRequest], bool]:
+    """A hold matcher: a status patch of one of ``resource`` whose body holds ``word``."""
+
+    def matches(request: HeldRequest) -> bool:
+        return (
+            request.method == "PATCH"
+            and f"/{resource}/" in request.path
+            and request.path.endswith("/status")
+            and word in request.body
+        )
+
+    return matches
+
+
+def creating(resource: str) -> Callable[[HeldRequest], bool]:
+    """A hold matcher: the creation of one of ``resource``."""
+    return lambda request: request.method == "POST" and request.path.endswith(f"/{resource}")

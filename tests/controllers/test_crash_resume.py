@@ -18,7 +18,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from controllers_support import NS, eventually, get, install, phase_of, remediation_for
+from controllers_support import (
+    NS,
+    creating,
+    eventually,
+    get,
+    install,
+    phase_of,
+    remediation_for,
+    status_patch,
+)
 
 from kubernaut.evals.staging import incident_simulator
 from kubernaut.kube import KubeClient
@@ -27,22 +36,6 @@ from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
 from kubernaut.sim.server import Simulator
 
 OOM = load_scenario(builtin_scenarios_dir() / "oomkilled")
-
-
-def _status_patch(resource: str, word: bytes) -> Callable[[HeldRequest], bool]:
-    def matches(request: HeldRequest) -> bool:
-        return (
-            request.method == "PATCH"
-            and f"/{resource}/" in request.path
-            and request.path.endswith("/status")
-            and word in request.body
-        )
-
-    return matches
-
-
-def _creating(resource: str) -> Callable[[HeldRequest], bool]:
-    return lambda request: request.method == "POST" and request.path.endswith(f"/{resource}")
 
 
 def _workload_write(request: HeldRequest) -> bool:
@@ -54,14 +47,14 @@ def _workload_write(request: HeldRequest) -> bool:
 
 
 KILL_POINTS: list[tuple[str, Callable[[HeldRequest], bool]]] = [
-    ("mid-analysis, before recommend", _status_patch("aianalyses", b"Recommending")),
-    ("analysis done, workflow not created", _creating("workflowexecutions")),
+    ("mid-analysis, before recommend", status_patch("aianalyses", b"Recommending")),
+    ("analysis done, workflow not created", creating("workflowexecutions")),
     ("execution created, workload not written", _workload_write),
     (
         "workload written, execution not marked done",
-        _status_patch("kubernetesexecutions", b"Completed"),
+        status_patch("kubernetesexecutions", b"Completed"),
     ),
-    ("mid-verify", _status_patch("workflowexecutions", b"Verifying")),
+    ("mid-verify", status_patch("workflowexecutions", b"Verifying")),
 ]
 
 

@@ -10,17 +10,18 @@ import re
 from controllers_support import (
     NS,
     condition_of,
+    creating,
     eventually,
     get,
     phase_of,
     remediation_for,
     running_controllers,
+    status_patch,
     workload_writes,
 )
 
 from kubernaut.evals.staging import incident_simulator
 from kubernaut.kube import KubeClient
-from kubernaut.sim.holds import HeldRequest
 from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
 from support import Kubectl, find_kubectl
 
@@ -44,22 +45,10 @@ def _rows(table: str) -> dict[str, list[str]]:
     return rows
 
 
-def _creating_workflow(request: HeldRequest) -> bool:
-    return request.method == "POST" and request.path.endswith("/workflowexecutions")
-
-
-def _completing_the_step(request: HeldRequest) -> bool:
-    return (
-        request.method == "PATCH"
-        and "/kubernetesexecutions/" in request.path
-        and b'"Completed"' in request.body
-    )
-
-
 async def test_kubectl_shows_the_story_during_and_after(tmp_path: object) -> None:
     async with incident_simulator(OOM, speed=40) as sim:
         kubectl = Kubectl(find_kubectl(), sim.kubeconfig_path, sim.kubeconfig_path.parent / "cache")
-        hold = sim.hold(_creating_workflow)
+        hold = sim.hold(creating("workflowexecutions"))
         async with running_controllers(sim), KubeClient(sim.kubeconfig_path) as client:
             await client.create(remediation_for(OOM.signal.payload, "oom"))
             await asyncio.to_thread(hold.wait_caught, 60)
@@ -78,7 +67,7 @@ async def test_kubectl_shows_the_story_during_and_after(tmp_path: object) -> Non
             remediation = await get(client, "RemediationRequest", "oom")
             assert condition_of(remediation, "Reconciling") == ("True", "Analyzing")
             assert condition_of(remediation, "Ready") == ("False", "Analyzing")
-            finishing = sim.hold(_completing_the_step)
+            finishing = sim.hold(status_patch("kubernetesexecutions", b'"Completed"'))
             hold.release(drop=False)
 
             await asyncio.to_thread(finishing.wait_caught, 60)

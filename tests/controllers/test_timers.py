@@ -19,6 +19,7 @@ from controllers_support import (
     phase_of,
     remediation_for,
     running_controllers,
+    status_patch,
     workload_writes,
 )
 
@@ -26,7 +27,6 @@ from kubernaut.controllers.settings import BlockingSettings, ControllerSettings,
 from kubernaut.crds import API_VERSION
 from kubernaut.evals.staging import incident_simulator
 from kubernaut.kube import KubeClient
-from kubernaut.sim.holds import HeldRequest
 from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
 from kubernaut.sim.server import Simulator
 from support import WebhookReceiver
@@ -35,29 +35,14 @@ OOM = load_scenario(builtin_scenarios_dir() / "oomkilled")
 KINDS = ("RemediationProcessing", "AIAnalysis", "WorkflowExecution", "KubernetesExecution")
 
 
-def _recommending(request: HeldRequest) -> bool:
-    return (
-        request.method == "PATCH"
-        and request.path.endswith("/aianalyses/oom-analysis/status")
-        and b"Recommending" in request.body
-    )
-
-
 async def _phase(client: KubeClient, name: str, *phases: str) -> dict[str, Any]:
     return await eventually(
         lambda: get(client, "RemediationRequest", name), lambda rr: phase_of(rr) in phases
     )
 
 
-def _starting_the_step(request: HeldRequest) -> bool:
-    return (
-        request.method == "PATCH"
-        and "/kubernetesexecutions/" in request.path
-        and request.path.endswith("/status")
-        and b"DryRun" in request.body
-    )
-
-
+_recommending = status_patch("aianalyses", b"Recommending")
+_starting_the_step = status_patch("kubernetesexecutions", b"DryRun")
 STUCK = {
     "analysis": (_recommending, PhaseTimeouts(), 900, "Analyzing for more than 900s"),
     "execution": (_starting_the_step, PhaseTimeouts(), 1800, "Executing for more than 1800s"),

@@ -97,6 +97,8 @@ DONE = ScriptedReply(content="Investigation complete: the deployment needs more 
 SCALE_WEB = _recommendation(
     "scale_deployment", {"kind": "Deployment", "namespace": "shop", "name": "web"}, replicas=3
 )
+SCALE_WEB_UNSURE = _recommendation("scale_deployment", WEB.model_dump(), confidence=0.5, replicas=3)
+"""Below the policy's confidence threshold: it needs a person's approval."""
 
 
 def _runtime(
@@ -243,11 +245,8 @@ async def test_an_investigation_that_never_concludes_is_cut_off(cluster: Simulat
 
 
 async def test_approval_pauses_and_approve_executes(cluster: Simulator) -> None:
-    low_confidence = _recommendation(
-        "scale_deployment", WEB.model_dump(), confidence=0.5, replicas=3
-    )
     start = len(cluster.request_log.writes())
-    with ScriptedChatServer([DONE, low_confidence]) as server:
+    with ScriptedChatServer([DONE, SCALE_WEB_UNSURE]) as server:
         async with _runtime(cluster, server) as runtime:
             paused = await run_remediation(runtime.graph, "approve-me", SIGNAL, execute=True)
             assert paused["outcome"] == "AwaitingApproval"
@@ -268,11 +267,8 @@ async def test_approval_pauses_and_approve_executes(cluster: Simulator) -> None:
 async def test_rights_lost_during_an_approval_stop_the_write(cluster: Simulator) -> None:
     """Access is reviewed again right before writing: what validation allowed may no
     longer be allowed once a person has approved."""
-    low_confidence = _recommendation(
-        "scale_deployment", WEB.model_dump(), confidence=0.5, replicas=3
-    )
     start = len(cluster.request_log.writes())
-    with ScriptedChatServer([DONE, low_confidence]) as server:
+    with ScriptedChatServer([DONE, SCALE_WEB_UNSURE]) as server:
         async with _runtime(cluster, server) as runtime:
             paused = await run_remediation(runtime.graph, "slow-yes", SIGNAL, execute=True)
             assert paused["validation"]["decision"]["verdict"] == "needs-approval"
@@ -288,11 +284,8 @@ async def test_rights_lost_during_an_approval_stop_the_write(cluster: Simulator)
 
 
 async def test_reject_ends_without_writing(cluster: Simulator) -> None:
-    low_confidence = _recommendation(
-        "scale_deployment", WEB.model_dump(), confidence=0.5, replicas=3
-    )
     start = len(cluster.request_log.writes())
-    with ScriptedChatServer([DONE, low_confidence]) as server:
+    with ScriptedChatServer([DONE, SCALE_WEB_UNSURE]) as server:
         async with _runtime(cluster, server) as runtime:
             await run_remediation(runtime.graph, "reject-me", SIGNAL, execute=True)
             final = await resume_remediation(

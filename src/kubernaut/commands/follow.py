@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from kubernaut.crds import API_VERSION, RemediationRequest
@@ -17,6 +18,7 @@ from kubernaut.kube.events import AT_ANNOTATION
 
 SHORT = {kind.kind: kind.short_names[0] for kind in ALL_KINDS}
 POLL_SECONDS = 0.2
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 Echo = Callable[[str], None]
 
@@ -50,7 +52,7 @@ class Follower:
                 API_VERSION, kind.kind, self._namespace, f"{REMEDIATION_LABEL}={name[:63]}"
             )
         names = {name} | {str(child["metadata"]["name"]) for child in children}
-        lines: list[tuple[str, int, list[str]]] = []
+        lines: list[tuple[datetime, int, list[str]]] = []
         events = await self._client.list("v1", "Event", self._namespace)
         for event in sorted(events, key=_version):
             involved = event.get("involvedObject") or {}
@@ -63,7 +65,7 @@ class Follower:
                 lines.append((_event_time(event), len(lines), [text]))
         for obj in children:
             for entry in self._new_trail(obj):
-                lines.append((str(entry.get("ended") or ""), len(lines), _trail_lines(entry)))
+                lines.append((_moment(entry.get("ended")), len(lines), _trail_lines(entry)))
         for _, _, texts in sorted(lines):
             for text in texts:
                 self._echo(text)
@@ -84,21 +86,18 @@ def _trail_lines(entry: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _event_time(event: dict[str, Any]) -> str:
-    """When the event happened, as sortable text: Kubernaut's own microsecond stamp, else
-    the event's whole-second one."""
+def _event_time(event: dict[str, Any]) -> datetime:
+    """When the event happened: Kubernaut's own microsecond stamp, else the event's
+    whole-second one."""
     annotations = (event.get("metadata") or {}).get("annotations") or {}
-    stamp = str(annotations.get(AT_ANNOTATION) or event.get("lastTimestamp") or "")
-    return _normalised(stamp)
+    return _moment(annotations.get(AT_ANNOTATION) or event.get("lastTimestamp"))
 
 
-def _normalised(stamp: str) -> str:
-    """ISO times of one zone compare as text once they end alike: ``Z`` and ``+00:00``
-    become the same, and whole seconds get a fraction."""
-    stamp = stamp.replace("Z", "+00:00")
-    if stamp and "." not in stamp:
-        stamp = stamp.replace("+00:00", ".000000+00:00")
-    return stamp
+def _moment(stamp: Any) -> datetime:
+    try:
+        return datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return EARLIEST
 
 
 def _version(obj: dict[str, Any]) -> int:

@@ -47,7 +47,6 @@ class Escalator:
             nonlocal added
             escalations = list((current.get("status") or {}).get("escalations") or [])
             if once and any(e.get("reason") == reason for e in escalations):
-                added = False
                 return None
             added = True
             return {"escalations": [*escalations, entry.wire()]}

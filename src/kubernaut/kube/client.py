@@ -115,11 +115,8 @@ class KubeClient:
         """Objects of ``kind`` matching both selectors (all namespaces when ``namespace`` is
         None), following continue tokens until ``limit`` objects or the end."""
         path = (await self.resource(api_version, kind)).path(namespace)
-        params: dict[str, str | int] = {"limit": min(limit or _PAGE, _PAGE)}
-        if label_selector:
-            params["labelSelector"] = label_selector
-        if field_selector:
-            params["fieldSelector"] = field_selector
+        params = _selectors(label_selector, field_selector)
+        params["limit"] = min(limit or _PAGE, _PAGE)
         items: list[Obj] = []
         while True:
             page = _body(_checked(await self._send("GET", path, params=params)))
@@ -139,9 +136,7 @@ class KubeClient:
     ) -> tuple[builtins.list[Obj], str]:
         """One unpaged list and its resourceVersion, the point a watch starts from."""
         path = (await self.resource(api_version, kind)).path(namespace)
-        params: dict[str, str | int] = {}
-        if field_selector:
-            params["fieldSelector"] = field_selector
+        params = _selectors(None, field_selector)
         page = _body(_checked(await self._send("GET", path, params=params)))
         return list(page.get("items") or []), str(
             (page.get("metadata") or {}).get("resourceVersion") or ""
@@ -161,14 +156,13 @@ class KubeClient:
         DELETED, BOOKMARK) until the server ends the watch. A resourceVersion too old to
         watch from raises a :class:`KubeApiError` with status 410: list again."""
         path = (await self.resource(api_version, kind)).path(namespace)
-        params: dict[str, str | int] = {
-            "watch": "true",
-            "resourceVersion": resource_version,
-            "allowWatchBookmarks": "true",
-            "timeoutSeconds": timeout_seconds,
-        }
-        if field_selector:
-            params["fieldSelector"] = field_selector
+        params = _selectors(None, field_selector)
+        params.update(
+            watch="true",
+            resourceVersion=resource_version,
+            allowWatchBookmarks="true",
+            timeoutSeconds=timeout_seconds,
+        )
         timeout = httpx.Timeout(timeout_seconds + 30.0, pool=POOL_WAIT_SECONDS)
         try:
             async with self._client.stream("GET", path, params=params, timeout=timeout) as stream:
@@ -331,6 +325,16 @@ class KubeClient:
             )
         except httpx.HTTPError as error:
             raise KubeUnreachable(f"{method} {path}: {self.server}: {error!r}") from error
+
+
+def _selectors(label_selector: str | None, field_selector: str | None) -> dict[str, str | int]:
+    """The query parameters of a list or watch narrowed by selectors."""
+    params: dict[str, str | int] = {}
+    if label_selector:
+        params["labelSelector"] = label_selector
+    if field_selector:
+        params["fieldSelector"] = field_selector
+    return params
 
 
 def _checked(response: httpx.Response) -> httpx.Response:
