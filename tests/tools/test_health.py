@@ -15,6 +15,7 @@ from kubernaut.sim.scenario import builtin_scenarios_dir, load_scenario
 from kubernaut.sim.scenario.staging import stage_incident
 from kubernaut.sim.server import Simulator
 from kubernaut.tools.health import TargetHealth, assess_target
+from kubernaut.tools.read import pod_state
 
 Fix = Callable[[KubeClient], Awaitable[None]]
 STEP_SECONDS = 5.0
@@ -226,3 +227,20 @@ WEB = {
         },
     },
 }
+
+
+async def test_a_crash_loop_caught_between_two_kills_is_still_unhealthy() -> None:
+    """Between two OOMKills the pods read Running and ready for a moment; a container
+    OOMKilled before counts as recovered only once it has kept running for a while."""
+    async with incident("oomkilled") as (sim, client):
+        target = ResourceRef(kind="Deployment", namespace="shop", name="checkout")
+        for _ in range(600):
+            pods = await client.list("v1", "Pod", "shop", label_selector="app=checkout")
+            if pods and all(pod_state.status_text(p) == "Running" for p in pods):
+                break
+            await asyncio.to_thread(sim.advance, 1)
+        assert all(pod_state.is_ready(p) for p in pods), "the pods never ran between kills"
+        between = await assess_target(client, target, now=sim.now())
+    assert not between.healthy
+    assert between.checks["no_oom_kills"] is False
+    assert "2/2 pods have containers OOMKilled and still restarting" in between.problems

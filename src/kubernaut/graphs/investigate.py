@@ -29,7 +29,8 @@ async def investigate(state: RemediationState, deps: RemediationDeps) -> dict[st
     signal = Signal.model_validate(state["signal"])
     health: dict[str, Any] = {}
     if signal.target is not None:
-        health = (await assess_target(deps.client, signal.target)).model_dump(mode="json")
+        assessed = await assess_target(deps.client, signal.target, now=started)
+        health = assessed.model_dump(mode="json")
     messages: list[AnyMessage] = [
         SystemMessage(render_prompt("system.md")),
         HumanMessage(

@@ -89,4 +89,4 @@ def _targets(signal_target: ResourceRef | None, action_target: ResourceRef) -> l
 
 
 async def _assess(deps: RemediationDeps, targets: list[ResourceRef]) -> list[TargetHealth]:
-    return [await assess_target(deps.client, target) for target in targets]
+    return [await assess_target(deps.client, target, now=deps.clock()) for target in targets]

@@ -9,6 +9,7 @@ because that is what a remediation changes and what must end up healthy.
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -27,6 +28,9 @@ from kubernaut.tools.read.workload_pods import pods_of, pods_using_claim
 Obj = dict[str, Any]
 
 PVC_FULL_FRACTION = 0.9
+OOM_SETTLE = timedelta(seconds=60)
+"""How long a container OOMKilled before must have run since to count as recovered: a
+crash loop's pods read Running and ready for a moment between two kills."""
 PRESSURE_CONDITIONS = ("MemoryPressure", "DiskPressure", "PIDPressure")
 _WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Pod")
 ENDPOINTS = Kind("v1", "Endpoints", namespaced=True)
@@ -64,9 +68,13 @@ class _Checks:
         )
 
 
-async def assess_target(client: KubeClient, target: ResourceRef) -> TargetHealth:
-    """How healthy ``target`` is now. Raises :class:`~kubernaut.kube.KubeError` when the
-    cluster cannot be read (health is then unknown, not bad)."""
+async def assess_target(
+    client: KubeClient, target: ResourceRef, *, now: datetime | None = None
+) -> TargetHealth:
+    """How healthy ``target`` is at ``now`` (the cluster's time; default: this machine's).
+    Raises :class:`~kubernaut.kube.KubeError` when the cluster cannot be read (health is
+    then unknown, not bad)."""
+    now = now or datetime.now(UTC)
     try:
         kind = await KindResolver(client).resolve(target.kind)
     except UnknownKind as error:
@@ -80,13 +88,13 @@ async def assess_target(client: KubeClient, target: ResourceRef) -> TargetHealth
     checks = _Checks()
     assessed_kind = obj.get("kind")
     if assessed_kind in _WORKLOADS:
-        await _assess_workload(client, obj, checks)
+        await _assess_workload(client, obj, checks, now)
     elif assessed_kind == "Node":
         await _assess_node(client, obj, checks)
     elif assessed_kind == "PersistentVolumeClaim":
         await _assess_claim(client, obj, checks)
     elif assessed_kind == "HorizontalPodAutoscaler":
-        await _assess_hpa(client, obj, checks)
+        await _assess_hpa(client, obj, checks, now)
     elif assessed_kind == "Service":
         await _assess_service(client, obj, checks)
     else:
@@ -100,7 +108,9 @@ def _missing(target: ResourceRef, problem: str) -> TargetHealth:
     )
 
 
-async def _assess_workload(client: KubeClient, workload: Obj, checks: _Checks) -> None:
+async def _assess_workload(
+    client: KubeClient, workload: Obj, checks: _Checks, now: datetime
+) -> None:
     name = str(ref_of(workload))
     if workload.get("kind") == "Pod":
         checks.add("pod_ready", pod_state.is_ready(workload), f"{name}: not ready")
@@ -114,10 +124,10 @@ async def _assess_workload(client: KubeClient, workload: Obj, checks: _Checks) -
         for pod in await pods_of(client, workload)
         if not pod_state.is_finished(pod) and not pod["metadata"].get("deletionTimestamp")
     ]
-    _assess_pods(pods, checks)
+    _assess_pods(pods, checks, now)
 
 
-def _assess_pods(pods: list[Obj], checks: _Checks) -> None:
+def _assess_pods(pods: list[Obj], checks: _Checks, now: datetime) -> None:
     """Containers running, pods placed, no container caught in an OOM-kill loop."""
     total = len(pods)
     failing = Counter(
@@ -144,7 +154,7 @@ def _assess_pods(pods: list[Obj], checks: _Checks) -> None:
     if pending:
         problems.append(f"{len(pending)}/{total} pods Pending")
     checks.add("pods_scheduled", not problems, "; ".join(problems))
-    oom = [pod for pod in pods if _oom_killed_and_restarting(pod)]
+    oom = [pod for pod in pods if _oom_killed_and_restarting(pod, now)]
     checks.add(
         "no_oom_kills",
         not oom,
@@ -182,16 +192,27 @@ def _ready_replicas(workload: Obj) -> tuple[int, int]:
     return int(status.get("readyReplicas") or 0), int(spec.get("replicas", 1))
 
 
-def _oom_killed_and_restarting(pod: Obj) -> bool:
-    """A container whose last run ended OOMKilled and that is not running and ready now:
-    it is still in the kill-restart cycle (one that recovered runs and is ready)."""
+def _oom_killed_and_restarting(pod: Obj, now: datetime) -> bool:
+    """A container whose last run ended OOMKilled and that is not running and ready now,
+    or has not been for ``OOM_SETTLE``: it is still in the kill-restart cycle (one that
+    recovered keeps running)."""
     for entry in pod_state.container_statuses(pod):
         if pod_state.last_termination(entry).get("reason") != "OOMKilled":
             continue
-        running = "running" in (entry.get("state") or {})
-        if not (running and entry.get("ready")):
+        running = (entry.get("state") or {}).get("running")
+        if running is None or not entry.get("ready"):
+            return True
+        started = _moment(running.get("startedAt"))
+        if started is None or now - started < OOM_SETTLE:
             return True
     return False
+
+
+def _moment(stamp: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(stamp))
+    except ValueError:
+        return None
 
 
 async def _assess_node(client: KubeClient, node: Obj, checks: _Checks) -> None:
@@ -243,7 +264,7 @@ async def _assess_claim(client: KubeClient, claim: Obj, checks: _Checks) -> None
         )
 
 
-async def _assess_hpa(client: KubeClient, hpa: Obj, checks: _Checks) -> None:
+async def _assess_hpa(client: KubeClient, hpa: Obj, checks: _Checks, now: datetime) -> None:
     metadata, spec = hpa["metadata"], hpa.get("spec") or {}
     status = hpa.get("status") or {}
     current, maximum = int(status.get("currentReplicas") or 0), int(spec.get("maxReplicas") or 0)
@@ -264,7 +285,7 @@ async def _assess_hpa(client: KubeClient, hpa: Obj, checks: _Checks) -> None:
         namespace=str(metadata.get("namespace") or ""),
         name=str(reference.get("name") or "?"),
     )
-    target_health = await assess_target(client, target)
+    target_health = await assess_target(client, target, now=now)
     checks.add("target_healthy", target_health.healthy, "; ".join(target_health.problems))
 
 
